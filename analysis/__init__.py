@@ -1,0 +1,1 @@
+"""Flippable analysis library: sources -> normalized warehouse -> model. Never imports streamlit."""
