@@ -202,7 +202,7 @@ def collapse_fusion(rows: pd.DataFrame) -> pd.DataFrame:
     grouped = work.groupby(keys, sort=False, dropna=False)
     out = grouped.first()
     agg = grouped.agg(
-        votes=("_v", lambda s: s.sum(min_count=1)) if False else ("_v", "sum"),
+        votes=("_v", "sum"),
         _n_votes=("_v", "count"),
         party_lines=("_v", "size"),
         _dem_v=("_dem_v", "sum"),
@@ -276,7 +276,7 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     g = c.groupby("_cid", sort=False)
     seats = g["seats"].transform("max").fillna(1).astype(int)
     c["seats"] = seats
-    all_null = g["votes"].transform(lambda s: s.isna().all()) if False else g["votes"].transform("count").eq(0)
+    all_null = g["votes"].transform("count").eq(0)
     max_abs = c["votes"].abs().groupby(c["_cid"]).transform("max")
     placeholder = ~all_null & (max_abs <= 1)
     c["_named"] = ~c["writein"]
@@ -320,13 +320,10 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     winner_party = tops.groupby("_cid")[wl.name or "party"].first().where(n_tops == 1, "SPLIT")
     race["winner_party"] = winner_party.reindex(race.index)
 
-    per = c.groupby("_cid", sort=False).agg(_soft=("_cid", "size"))
-    first_idx = c.groupby("_cid", sort=False).head(1).set_index("_cid")
     soft_c = soft.groupby(c["_cid"]).first()
     placeholder_c = placeholder.groupby(c["_cid"]).first()
     n_named_c = n_named.groupby(c["_cid"]).first()
     n_real_c = n_real.groupby(c["_cid"]).first()
-    del per, first_idx
 
     status = pd.Series("contested", index=race.index, dtype=object)
     status[soft_c & (placeholder_c | (n_named_c <= race["seats"]))] = "uncontested"
