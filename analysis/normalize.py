@@ -165,7 +165,7 @@ def pick_mode_total(frame: pd.DataFrame, keys: list[str], mode_col: str = "mode"
 
 # --------------------------------------------------------------------------- contests
 
-CONTEST_KEY = ["state_po", "office", "district", "year", "kind", "election_date"]
+CONTEST_KEY = ["state_po", "office", "district", "seat", "year", "kind", "election_date"]
 CANDIDATE_COLUMNS = [
     "source", "source_file", "source_row", "state_po", "office", "district", "year", "election_date",
     "kind", "seats", "candidate", "party_raw", "party", "votes", "writein", "incumbent", "won_reported",
@@ -192,6 +192,7 @@ def collapse_fusion(rows: pd.DataFrame) -> pd.DataFrame:
     """
     work = rows.copy()
     work["election_date"] = work["election_date"].fillna("")
+    work["seat"] = work["seat"].fillna("").astype(str) if "seat" in work else ""
     work["_name"] = work["candidate"].map(fold_ws).str.upper()
     keys = CONTEST_KEY + ["_name"]
     work["_v"] = pd.to_numeric(work["votes"], errors="coerce")
@@ -233,6 +234,7 @@ def collapse_fusion(rows: pd.DataFrame) -> pd.DataFrame:
     out = out.drop(columns=["_v", "_dem_v", "_rep_v", "_is_dem", "_is_rep"], errors="ignore").reset_index()
     out = out.drop(columns="_name")
     out["election_date"] = out["election_date"].replace("", None)
+    out["seat"] = out["seat"].replace("", None)
     return out
 
 
@@ -262,7 +264,8 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     c["votes"] = pd.to_numeric(c["votes"], errors="coerce")
     c["writein"] = c["writein"].fillna(False).astype(bool)
     c["_date"] = c["election_date"].fillna("")
-    c["_cid"] = c.groupby(["state_po", "office", "district", "year", "kind", "_date"], sort=False).ngroup()
+    c["_seat"] = c["seat"].fillna("").astype(str)
+    c["_cid"] = c.groupby(["state_po", "office", "district", "_seat", "year", "kind", "_date"], sort=False).ngroup()
 
     c["_tie"] = False
     if ties is not None and len(ties):
@@ -300,7 +303,7 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     first_l = c[~c["won"]].groupby("_cid").head(1).set_index("_cid")
 
     race = c.groupby("_cid", sort=False).agg(
-        state_po=("state_po", "first"), office=("office", "first"), district=("district", "first"),
+        state_po=("state_po", "first"), office=("office", "first"), district=("district", "first"), seat=("_seat", "first"),
         year=("year", "first"), kind=("kind", "first"), election_date=("election_date", "first"),
         seats=("seats", "first"), source=("source", "first"), n_candidates=("candidate", "size"),
         total_votes=("votes", lambda s: s.clip(lower=0).sum(min_count=1)),
@@ -353,7 +356,10 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     race["votes_to_flip"] = vtf.where(status.isin(["contested", "same_party", "no_dem", "no_rep"]) & fl_votes.notna()).astype("Int64")
 
     race["election_date"] = race["election_date"].where(race["election_date"].notna() & (race["election_date"] != ""), None)
-    rid = race["state_po"] + "-" + race["office"] + "-" + race["district"].astype(str) + "-" + race["year"].astype(str) + "-" + race["kind"]
+    seat_part = race["seat"].where(race["seat"] == "", "-seat" + race["seat"])
+    rid = (race["state_po"] + "-" + race["office"] + "-" + race["district"].astype(str) + seat_part + "-"
+           + race["year"].astype(str) + "-" + race["kind"])
+    race["seat"] = race["seat"].replace("", None)
     special = race["kind"].str.startswith("special") & race["election_date"].notna()
     race["race_id"] = rid.where(~special, rid + "-" + race["election_date"].fillna(""))
     c["race_id"] = race["race_id"].reindex(c["_cid"]).to_numpy()

@@ -146,3 +146,11 @@ def test_assign_plans():
     plans = pd.DataFrame({"state_po": ["XX", "XX"], "office": ["us_house"] * 2, "first_year": [2012, 2022]})
     frame = pd.DataFrame({"state_po": ["XX"] * 3, "office": ["us_house"] * 3, "year": [2010, 2016, 2024]})
     assert list(nz.assign_plans(frame, plans)) == ["pre", "2012", "2022"]
+
+
+def test_position_seats_are_separate_contests():
+    rows = [cand("A", "DEM", 10) | {"seat": "1"}, cand("B", "REP", 20) | {"seat": "1"},
+            cand("C", "DEM", 30) | {"seat": "2"}, cand("D", "REP", 5) | {"seat": "2"}]
+    races, _ = nz.build_contests(pd.DataFrame(rows))
+    assert sorted(races["race_id"]) == ["XX-state_house-1-seat1-2024-general", "XX-state_house-1-seat2-2024-general"]
+    assert list(races.sort_values("seat")["winner_party"]) == ["REP", "DEM"]
