@@ -1,0 +1,364 @@
+"""`python -m analysis.build`: raw public files -> checks -> data/flippable.duckdb, atomically.
+
+Steps (each prints progress):
+1. find the raw files: the mirror (--mirror, $FLIPPABLE_MIRROR, ../shared/data) or the verified
+   download cache (analysis.manifest);
+2. run every source reader (analysis/sources/*), one per public source;
+3. combine: one source per contest by the documented order of trust (TRUST below), the others
+   kept as cross-checks; presidential baselines likewise; plans (district lines) assigned;
+4. checks: district counts, coverage, disagreements -> build_report; a failed check aborts;
+5. write everything into a temporary DuckDB file, create the SQL views (analysis/sql/*.sql, in
+   layers), then rename it over the previous database. A failed build leaves it untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import json
+import os
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analysis import config, manifest
+from analysis import normalize as nz
+from analysis.errors import BuildCheckError, InputError
+from analysis.sources.base import SourceResult
+
+SCHEMA_VERSION = 1
+
+READERS = [
+    "medsl_house", "fte_specials", "dke_cd", "house_members", "multistate", "medsl_precinct_2024",
+    "princeton", "medsl_2018", "openelections_pa", "dke_sld", "jdjohn215", "chamber_composition",
+    "county_pres", "boundaries",
+]
+
+# Order of trust for contest results, most trusted first. One source per contest: a contest
+# (state, office, district, seat, year, kind) is taken from the first source here that has it;
+# the others are compared with it (source_checks). Why this order:
+# - medsl_house: MIT Election Lab, from the Clerk of the House; the House source of record.
+# - fte_specials: the only source with vote counts for House specials since 2017.
+# - medsl_precinct_2024: official precinct returns (MEDSL), complete for its 9 states in 2024
+#   where MultiState misses contests (e.g. NH House).
+# - medsl_2018: official constituency returns for 2018 (fills WA 2018, which MultiState lacks).
+# - princeton: Klarner SLERs / Ballotpedia scrapes, native district numbers for older lines.
+# - multistate: broadest coverage 2012-2025 but Ballotpedia-derived, and results from earlier
+#   maps are filed under current district numbers (statelegislative/SOURCES.md 1a), so for
+#   years before a chamber's current plan the native-numbered sources above come first.
+# - openelections_pa: county pieces summed; a cross-check for PA 2016/2018.
+TRUST = ["medsl_house", "fte_specials", "medsl_precinct_2024", "medsl_2018", "princeton", "multistate", "openelections_pa"]
+# On the chamber's current lines MultiState's ids are native, so it outranks the older sources.
+TRUST_CURRENT_PLAN = ["medsl_house", "fte_specials", "medsl_precinct_2024", "multistate", "medsl_2018", "princeton",
+                      "openelections_pa"]
+
+# Presidential baselines: raw vote counts first, then shares rebuilt from counts, then rounded.
+PRES_TRUST = ["pres_by_2022_cd", "dke_cd_info", "downballot_119", "medsl_precinct_2024", "jdjohn215", "multistate",
+              "dke_sld"]
+
+CONTEST_ID = ["state_po", "office", "district", "seat", "year", "kind"]
+
+
+@dataclass
+class Build:
+    """Everything a build produces before it is written."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    report: list[dict] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def log(msg: str) -> None:
+    print(f"[build {dt.datetime.now():%H:%M:%S}] {msg}", flush=True)
+
+
+def run_readers(raw: Path, names: list[str] | None = None, progress=log) -> dict[str, SourceResult]:
+    results = {}
+    names = names or READERS
+    for i, name in enumerate(names, 1):
+        t0 = time.perf_counter()
+        module = importlib.import_module(f"analysis.sources.{name}")
+        results[name] = module.read(raw)
+        progress(f"[{i}/{len(names)}] read {name}: {results[name].rows_read:,} rows in {time.perf_counter() - t0:.1f}s")
+    return results
+
+
+def _contest_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    out = rows.copy()
+    if "seat" not in out:
+        out["seat"] = None
+    out["seat"] = out["seat"].fillna("").astype(str)
+    # Specials are told apart by date; regular contests by kind alone.
+    special = out["kind"].str.startswith("special")
+    out["_key_date"] = out["election_date"].fillna("").where(special, "")
+    return out
+
+
+def select_contests(sources: dict[str, pd.DataFrame], plans: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Pick one source per contest by TRUST; return (chosen rows, table of which source each contest came from)."""
+    frames = []
+    for name, rows in sources.items():
+        if rows is None or rows.empty:
+            continue
+        f = _contest_frame(rows)
+        f["source"] = name
+        frames.append(f)
+    allrows = pd.concat(frames, ignore_index=True)
+    allrows["year"] = allrows["year"].astype(int)
+    key = CONTEST_ID + ["_key_date"]
+    per_source = allrows[key + ["source"]].drop_duplicates()
+    # Is the contest on the chamber's current plan? (latest plan start <= year)
+    latest = plans.groupby(["state_po", "office"])["first_year"].max().rename("_latest_plan").reset_index()
+    per_source = per_source.merge(latest, on=["state_po", "office"], how="left")
+    current = per_source["year"] >= per_source["_latest_plan"].fillna(9999)
+    rank_old = {s: i for i, s in enumerate(TRUST)}
+    rank_cur = {s: i for i, s in enumerate(TRUST_CURRENT_PLAN)}
+    per_source["_rank"] = per_source["source"].map(rank_old).where(~current, per_source["source"].map(rank_cur))
+    per_source["_rank"] = per_source["_rank"].fillna(len(TRUST))
+    per_source = per_source.sort_values(key + ["_rank"])
+    chosen = per_source.drop_duplicates(key, keep="first")[key + ["source"]]
+    chosen_rows = allrows.merge(chosen, on=key + ["source"], how="inner")
+    alternatives = per_source.merge(chosen.rename(columns={"source": "chosen_source"}), on=key)
+    alternatives = alternatives[alternatives["source"] != alternatives["chosen_source"]]
+    return chosen_rows.drop(columns="_key_date"), alternatives.drop(columns=["_rank", "_latest_plan"])
+
+
+def compare_sources(chosen_races: pd.DataFrame, other_races: pd.DataFrame) -> pd.DataFrame:
+    """Disagreements between the chosen source and the others for the same contest.
+
+    A disagreement is a different winner party, or a margin differing by more than 1 point.
+    """
+    if other_races.empty:
+        return pd.DataFrame(columns=["state_po", "office", "district", "seat", "year", "kind", "chosen_source", "other_source",
+                                     "chosen_winner", "other_winner", "chosen_margin", "other_margin", "issue"])
+    key = ["state_po", "office", "district", "seat", "year", "kind"]
+    a = chosen_races[key + ["source", "winner_party", "margin"]].rename(
+        columns={"source": "chosen_source", "winner_party": "chosen_winner", "margin": "chosen_margin"})
+    b = other_races[key + ["source", "winner_party", "margin"]].rename(
+        columns={"source": "other_source", "winner_party": "other_winner", "margin": "other_margin"})
+    for f in (a, b):
+        f["seat"] = f["seat"].fillna("")
+    m = a.merge(b, on=key)
+    winner_diff = m["chosen_winner"].fillna("?") != m["other_winner"].fillna("?")
+    margin_diff = (m["chosen_margin"] - m["other_margin"]).abs() > 1.0
+    m["issue"] = None
+    m.loc[margin_diff, "issue"] = "margin differs by more than 1 point"
+    m.loc[winner_diff, "issue"] = "different winner"
+    m["seat"] = m["seat"].replace("", None)
+    return m[m["issue"].notna()].reset_index(drop=True)
+
+
+def load_plans(results: dict[str, SourceResult]) -> pd.DataFrame:
+    house = pd.read_csv(config.REFERENCE_DIR / "plans_us_house.csv")
+    house = house.assign(source="reference")[["state_po", "office", "first_year", "source"]]
+    frames = [house]
+    for res in results.values():
+        if "plans" in res.tables:
+            frames.append(res.tables["plans"][["state_po", "office", "first_year", "source"]])
+    plans = pd.concat(frames, ignore_index=True)
+    plans["first_year"] = plans["first_year"].astype(int)
+    return plans.drop_duplicates(["state_po", "office", "first_year"]).sort_values(["state_po", "office", "first_year"])
+
+
+def combine(results: dict[str, SourceResult], progress=log) -> Build:
+    b = Build()
+    plans = load_plans(results)
+    b.tables["plans"] = plans
+
+    # ---- contests
+    cand_sources = {n: r.tables["candidates"] for n, r in results.items() if "candidates" in r.tables}
+    chosen_rows, alternatives = select_contests(cand_sources, plans)
+    ties = pd.read_csv(config.REFERENCE_DIR / "tie_overrides.csv", dtype={"district": str})
+    t0 = time.perf_counter()
+    races, cands = nz.build_contests(chosen_rows, ties)
+    progress(f"decided {len(races):,} contests ({len(cands):,} candidates) in {time.perf_counter() - t0:.1f}s")
+    races["plan"] = nz.assign_plans(races, plans)
+    races["non_voting"] = races["state_po"].isin(nz.NON_VOTING)
+    known_bad = pd.concat([r.tables["known_bad"] for r in results.values() if "known_bad" in r.tables] or [pd.DataFrame()])
+    if not known_bad.empty:
+        kb = known_bad.assign(_bad=True, year=known_bad["year"].astype(int))
+        mk = ["state_po", "office", "district", "year"] if "office" in kb else ["state_po", "district", "year"]
+        merged = races[mk].merge(kb[mk + ["_bad"]].drop_duplicates(mk), on=mk, how="left")
+        bad = merged["_bad"].fillna(False).astype(bool).to_numpy()
+        if "kind" in kb:
+            pass
+        races.loc[bad & races["office"].eq("us_house").to_numpy(), "status"] = "unusable"
+        races.loc[races["status"].eq("unusable"), "margin"] = None
+    b.tables["contest_results"] = races
+    b.tables["contest_candidates"] = cands
+
+    # ---- cross-checks: every other source's contests, decided the same way, compared.
+    other = []
+    for name, rows in cand_sources.items():
+        f = _contest_frame(rows)
+        f["year"] = f["year"].astype(int)
+        f["source"] = name
+        alt_keys = alternatives[alternatives["source"] == name][CONTEST_ID + ["_key_date"]]
+        if alt_keys.empty:
+            continue
+        f = f.merge(alt_keys, on=CONTEST_ID + ["_key_date"]).drop(columns="_key_date")
+        other.append(f)
+    if other:
+        alt_races, _ = nz.build_contests(pd.concat(other, ignore_index=True), ties)
+    else:
+        alt_races = pd.DataFrame()
+    b.tables["source_checks"] = compare_sources(races, alt_races)
+    b.tables["contest_alternatives"] = alternatives.drop(columns="_key_date")
+
+    # ---- presidential baselines by district, one row per (state, office, district, plan, year)
+    pres = pd.concat([r.tables["presidential"] for r in results.values() if "presidential" in r.tables], ignore_index=True)
+    pres = pres.rename(columns={"lines_year": "year"})
+    pres["year"] = pres["year"].astype(int)
+    pres["plan"] = nz.assign_plans(pres, plans)
+    pres = pres.rename(columns={"year": "lines_year"})
+    pres["_rank"] = pres["source"].map({s: i for i, s in enumerate(PRES_TRUST)}).fillna(len(PRES_TRUST))
+    pres = pres.sort_values(["state_po", "office", "district", "plan", "pres_year", "_rank"])
+    b.tables["presidential_all"] = pres.drop(columns="_rank")
+    b.tables["presidential_best"] = pres.drop_duplicates(["state_po", "office", "district", "plan", "pres_year"]).drop(
+        columns="_rank")
+
+    # ---- everything else, named per source
+    for name, res in results.items():
+        for tname, frame in res.tables.items():
+            if tname in ("candidates", "presidential", "plans", "known_bad"):
+                continue
+            if tname in ("districts", "shapes"):
+                b.tables.setdefault(f"_{tname}", []).append(frame)
+                continue
+            b.tables[f"src_{name}_{tname}"] = frame
+    for tname in ("districts", "shapes"):
+        parts = b.tables.pop(f"_{tname}", [])
+        b.tables[f"{tname}_raw"] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+    # ---- report lines
+    for name, res in results.items():
+        loaded = sum(len(t) for k, t in res.tables.items() if k in ("candidates", "presidential", "districts", "shapes"))
+        detail = {"notes": res.notes[:200], "unmapped_labels": res.unmapped_labels.to_dict("records")}
+        if name in cand_sources:
+            chosen_n = int((races["source"] == name).sum())
+            detail["contests_chosen"] = chosen_n
+        b.report.append({"source": name, "rows_read": int(res.rows_read), "rows_loaded": int(loaded),
+                         "rows_rejected": int(len(res.rejected)), "detail": json.dumps(detail, default=str)})
+    rejected = pd.concat([r.rejected for r in results.values() if len(r.rejected)] or [pd.DataFrame(
+        columns=["source", "source_file", "source_row", "column", "reason"])], ignore_index=True)
+    b.tables["rejected_rows"] = rejected
+    b.tables["unmapped_labels"] = pd.concat([r.unmapped_labels for r in results.values()] or [pd.DataFrame()],
+                                            ignore_index=True)
+    return b
+
+
+def check(b: Build) -> list[str]:
+    """Whole-build checks. Returns warnings; raises BuildCheckError on a failure."""
+    warnings = []
+    races = b.tables["contest_results"]
+    house = races[(races["office"] == "us_house") & (races["kind"] == "general") & ~races["non_voting"]]
+    per_year = house.groupby("year")["district"].nunique()
+    short = per_year[per_year < 435]
+    if len(short):
+        raise BuildCheckError(f"US House general districts per cycle below 435: {short.to_dict()}")
+    dup = races["race_id"].duplicated()
+    if dup.any():
+        raise BuildCheckError(f"duplicate contests: {races.loc[dup, 'race_id'].head(10).tolist()}")
+    unmapped = b.tables["unmapped_labels"]
+    if len(unmapped):
+        warnings.append(f"{len(unmapped)} unmapped party labels (see table unmapped_labels)")
+    return warnings
+
+
+def write_db(b: Build, out: Path, mirror: Path, progress=log) -> Path:
+    """Write to a temporary file next to `out`, create views, then atomically replace `out`."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}")
+    try:
+        con = duckdb.connect(str(tmp))
+        for name, frame in b.tables.items():
+            if frame is None:
+                continue
+            frame = frame.copy()
+            for col in frame.columns:
+                if frame[col].dtype == object:
+                    frame[col] = frame[col].map(lambda v: v if v is None or isinstance(v, (str, int, float, bool)) else str(v))
+            con.register("_frame", frame)
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
+            con.unregister("_frame")
+        con.register("_report", pd.DataFrame(b.report))
+        con.execute("CREATE TABLE build_report AS SELECT * FROM _report")
+        con.unregister("_report")
+        build_id = uuid.uuid4().hex
+        con.execute(
+            "CREATE TABLE build_info AS SELECT ? AS build_id, ?::TIMESTAMP AS built_at, ? AS mirror, ? AS schema_version",
+            [build_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), str(mirror), SCHEMA_VERSION],
+        )
+        for sql_file in sorted(config.SQL_DIR.glob("*.sql")):
+            con.execute(sql_file.read_text())
+        try:
+            rank = importlib.import_module("analysis.rank")
+            if hasattr(rank, "write_rankings"):
+                t0 = time.perf_counter()
+                rank.write_rankings(con)
+                progress(f"wrote rankings in {time.perf_counter() - t0:.1f}s")
+        except ModuleNotFoundError:
+            progress("analysis.rank not available: no rankings table")
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+        wal = Path(str(tmp) + ".wal")
+        if wal.exists():
+            wal.unlink()
+    return out
+
+
+def build(mirror: Path | None = None, out: Path | None = None, progress=log) -> Path:
+    t_start = time.perf_counter()
+    raw = manifest.ensure_raw_dir(mirror, progress=progress)
+    progress(f"reading raw files from {raw}")
+    results = run_readers(raw, progress=progress)
+    b = combine(results, progress=progress)
+    for w in check(b):
+        progress("warning: " + w)
+    out = out or config.db_path()
+    write_db(b, out, raw, progress=progress)
+    progress(f"built {out} in {time.perf_counter() - t_start:.1f}s")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build data/flippable.duckdb from the raw public files.")
+    parser.add_argument("--mirror", type=Path, default=None, help="directory laid out like ../shared/data")
+    parser.add_argument("--out", type=Path, default=None, help="database path (default data/flippable.duckdb)")
+    parser.add_argument("--if-needed", action="store_true", help="do nothing when the database exists and is current")
+    args = parser.parse_args(argv)
+    out = args.out or config.db_path()
+    if args.if_needed and is_current(out):
+        log(f"{out} is current; nothing to do")
+        return 0
+    try:
+        build(args.mirror, out)
+    except (InputError, BuildCheckError) as exc:
+        print(f"build failed: {exc}\nthe previous database (if any) was left untouched", file=sys.stderr)
+        return 1
+    return 0
+
+
+def is_current(out: Path) -> bool:
+    """The database exists and was built with this schema version."""
+    if not out.exists():
+        return False
+    try:
+        with duckdb.connect(str(out), read_only=True) as con:
+            return con.execute("SELECT max(schema_version) FROM build_info").fetchone()[0] == SCHEMA_VERSION
+    except duckdb.Error:
+        return False
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

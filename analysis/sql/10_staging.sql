@@ -1,0 +1,57 @@
+-- Staging: rename and cast the tables the build wrote from Python. No joins, no logic.
+
+CREATE OR REPLACE VIEW stg_contests AS
+SELECT
+    race_id,
+    CAST(year AS INTEGER)            AS year,
+    CAST(election_date AS DATE)      AS election_date,
+    state_po,
+    office,
+    CAST(district AS VARCHAR)        AS district,
+    seat,
+    plan,
+    kind,
+    CAST(seats AS INTEGER)           AS seats,
+    CAST(dem_votes AS DOUBLE)        AS dem_votes,
+    CAST(rep_votes AS DOUBLE)        AS rep_votes,
+    CAST(total_votes AS DOUBLE)      AS total_votes,
+    CAST(margin AS DOUBLE)           AS margin,
+    winner_party,
+    status,
+    CAST(votes_to_flip AS BIGINT)    AS votes_to_flip,
+    CAST(seats_won_dem AS INTEGER)   AS seats_won_dem,
+    CAST(seats_won_rep AS INTEGER)   AS seats_won_rep,
+    CAST(n_candidates AS INTEGER)    AS n_candidates,
+    CAST(non_voting AS BOOLEAN)      AS non_voting,
+    source
+FROM contest_results;
+
+CREATE OR REPLACE VIEW stg_candidates AS
+SELECT
+    race_id,
+    candidate,
+    party,
+    party_raw,
+    CAST(votes AS DOUBLE)            AS votes,
+    CAST(won AS BOOLEAN)             AS won,
+    CAST(incumbent AS BOOLEAN)       AS incumbent,
+    CAST(writein AS BOOLEAN)         AS writein,
+    CAST(party_lines AS INTEGER)     AS party_lines,
+    source
+FROM contest_candidates;
+
+CREATE OR REPLACE VIEW stg_presidential AS
+SELECT
+    state_po,
+    office,
+    CAST(district AS VARCHAR)        AS district,
+    plan,
+    CAST(lines_year AS INTEGER)      AS lines_year,
+    CAST(pres_year AS INTEGER)       AS pres_year,
+    CAST(dem_votes AS DOUBLE)        AS dem_votes,
+    CAST(rep_votes AS DOUBLE)        AS rep_votes,
+    CAST(total_votes AS DOUBLE)      AS total_votes,
+    CAST(margin AS DOUBLE)           AS margin,
+    margin_basis,
+    source
+FROM presidential_best;
