@@ -218,7 +218,12 @@ def combine(results: dict[str, SourceResult], progress=log) -> Build:
     pres["plan"] = nz.assign_plans(pres, plans)
     pres = pres.rename(columns={"year": "lines_year"})
     pres["_rank"] = pres["source"].map({s: i for i, s in enumerate(PRES_TRUST)}).fillna(len(PRES_TRUST))
-    pres = pres.sort_values(["state_po", "office", "district", "plan", "pres_year", "_rank"])
+    # Within a source, prefer rows computed from vote counts, then the line set closest to the
+    # election itself (cd_info's 2008/2012 results on later line sets come from rounded shares).
+    pres["_no_counts"] = pres["total_votes"].isna()
+    pres["_distance"] = (pres["lines_year"] - pres["pres_year"]).abs()
+    pres = pres.sort_values(["state_po", "office", "district", "plan", "pres_year", "_rank", "_no_counts", "_distance"])
+    pres = pres.drop(columns=["_no_counts", "_distance"])
     b.tables["presidential_all"] = pres.drop(columns="_rank")
     b.tables["presidential_best"] = pres.drop_duplicates(["state_po", "office", "district", "plan", "pres_year"]).drop(
         columns="_rank")
@@ -257,8 +262,11 @@ def check(b: Build) -> list[str]:
     """Whole-build checks. Returns warnings; raises BuildCheckError on a failure."""
     warnings = []
     races = b.tables["contest_results"]
-    house = races[(races["office"] == "us_house") & (races["kind"] == "general") & ~races["non_voting"]]
-    per_year = house.groupby("year")["district"].nunique()
+    # Texas replaced some 1996/2006 generals with court-ordered specials held on general-election
+    # day (MEDSL files them as specials), so those count toward the cycle's 435.
+    house = races[(races["office"] == "us_house") & ~races["non_voting"]
+                  & ((races["kind"] == "general") | (races["kind"].str.startswith("special") & (races["source"] == "medsl_house")))]
+    per_year = house.drop_duplicates(["year", "state_po", "district"]).groupby("year").size()
     short = per_year[per_year < 435]
     if len(short):
         raise BuildCheckError(f"US House general districts per cycle below 435: {short.to_dict()}")

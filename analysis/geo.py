@@ -6,18 +6,28 @@ are square metres (Census ALAND/AWATER convention).
 
 Why each step exists:
 - Census cartographic files ship in NAD83 (EPSG:4269); GeoJSON (RFC 7946) and Plotly want WGS84.
-- RFC 7946 section 3.1.6: exterior rings counter-clockwise, holes clockwise. d3-geo (under
-  Plotly's `choropleth`) reads ring winding on the sphere, so a clockwise exterior would paint the
-  whole globe except the district.
+- Ring winding. RFC 7946 section 3.1.6 asks for exterior rings counter-clockwise, holes
+  clockwise (`orient_rings` default). Plotly's `go.Choropleth` draws with d3-geo, which reads
+  winding on the sphere the other way round: a counter-clockwise exterior encloses the whole
+  globe *except* the district, and the map turns into one solid colour. Checked in headless
+  Chromium with plotly 7.1: RFC 7946 rings filled the whole US map; clockwise rings drew every
+  district (national 119th map, AK House, TX House). MapLibre (`choropleth_map`) accepts either
+  winding. So shapes for the web are stored with clockwise exteriors (`WEB_EXTERIOR_CW`); this
+  is valid GeoJSON (RFC 7946 says parsers should not reject the other winding) and the one
+  winding that works with both Plotly map types.
 - District borders are shared; simplifying each polygon on its own opens slivers between
   neighbours. `coverage_simplify` (GEOS >= 3.12, Visvalingam-Whyatt on the shared edges) keeps
   the districts edge-matched, so a state map has no gaps or overlaps.
-- Alaska's Near and Rat Islands lie west of 180 degrees (positive longitudes). A feature that
-  spans both sides of the antimeridian makes Plotly draw a band across the whole map, so the
-  eastern-hemisphere parts of such features are clipped away (`clip_to_western_hemisphere`).
-  Chosen over shifting longitudes by -360, which RFC 7946 forbids and d3's albersUsa projection
-  does not place reliably. The clipped islands (Attu, Kiska, Amchitka ...) are a few thousand
-  km^2 with almost no residents; Census ALAND is kept unchanged, so areas still include them.
+- Alaska's Near and Rat Islands lie west of 180 degrees (positive longitudes), so AK-AL and the
+  Aleutian legislative districts span 359 degrees of longitude. Plotly's d3-geo (spherical) draws
+  them correctly either way (checked), but every planar consumer does not: MapLibre
+  (`choropleth_map`, Web Mercator) would put the islands at the far right edge of the world, and any zoom-to-bounds
+  on lon/lat boxes zooms out to the whole globe. We clip the eastern-hemisphere parts of features
+  that straddle the antimeridian (`clip_to_western_hemisphere`). Chosen over shifting longitudes
+  by -360, which RFC 7946 forbids (longitudes must stay within [-180, 180]). The
+  clipped islands (Attu, Kiska, Amchitka ...; about 2,800 km2 in the Census 20m CD file, 8,400
+  km2 including coastal water in TIGER) have almost no residents; Census ALAND is kept
+  unchanged, so areas still include them. Alaska and Hawaii are otherwise kept whole.
 """
 
 from __future__ import annotations
@@ -42,10 +52,11 @@ EQUAL_AREA = "EPSG:6933"
 # Tolerances in degrees for `simplify_for_web`, chosen by measuring payloads (see bench note in
 # analysis/sources/boundaries.py): the national House map must stay <= 1.5 MB of GeoJSON and the
 # largest state chamber map <= 1 MB while shapes stay recognisable.
-NATIONAL_TOLERANCE = 0.01
-STATE_TOLERANCE = 0.0025
-NATIONAL_DECIMALS = 3
-STATE_DECIMALS = 4
+NATIONAL_TOLERANCE = 0.005
+STATE_TOLERANCE = 0.002
+WEB_DECIMALS = 4
+# d3-geo / Plotly `go.Choropleth` winding: exterior rings clockwise (see module docstring).
+WEB_EXTERIOR_CW = True
 
 WESTERN_HEMISPHERE = box(-180.0, -90.0, 0.0, 90.0)
 
@@ -64,28 +75,31 @@ def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.to_crs(WGS84)
 
 
-def orient_rings(geom: BaseGeometry | None) -> BaseGeometry | None:
-    """RFC 7946 winding: exterior rings counter-clockwise (positive signed area), holes clockwise.
+def orient_rings(geom: BaseGeometry | None, exterior_cw: bool = False) -> BaseGeometry | None:
+    """Orient rings: by default RFC 7946 (exterior counter-clockwise = positive signed area, holes
+    clockwise); `exterior_cw=True` gives the d3-geo/Plotly convention (exterior clockwise, holes
+    counter-clockwise).
 
-    Polygons and MultiPolygons (each part) are re-oriented with shapely's `orient(sign=1.0)`;
-    geometry collections recursively; other geometries and None are returned unchanged.
+    Polygons and MultiPolygons (each part) are re-oriented with shapely's `orient`; geometry
+    collections recursively; other geometries and None are returned unchanged.
     """
     if geom is None or geom.is_empty:
         return geom
+    sign = -1.0 if exterior_cw else 1.0
     kind = geom.geom_type
     if kind == "Polygon":
-        return orient(geom, sign=1.0)
+        return orient(geom, sign=sign)
     if kind == "MultiPolygon":
-        return shapely.MultiPolygon([orient(part, sign=1.0) for part in geom.geoms])
+        return shapely.MultiPolygon([orient(part, sign=sign) for part in geom.geoms])
     if kind == "GeometryCollection":
-        return shapely.GeometryCollection([orient_rings(part) for part in geom.geoms])
+        return shapely.GeometryCollection([orient_rings(part, exterior_cw) for part in geom.geoms])
     return geom
 
 
-def orient_all(geoms: Iterable[BaseGeometry | None]) -> np.ndarray:
-    """Vectorised `orient_rings` (shapely.orient_polygons, exterior counter-clockwise)."""
-    return shapely.orient_polygons(np.asarray(list(geoms) if not isinstance(geoms, np.ndarray) else geoms,
-                                              dtype=object), exterior_cw=False)
+def orient_all(geoms: Iterable[BaseGeometry | None], exterior_cw: bool = False) -> np.ndarray:
+    """Vectorised `orient_rings` (shapely.orient_polygons)."""
+    array = geoms if isinstance(geoms, np.ndarray) else np.asarray(list(geoms), dtype=object)
+    return shapely.orient_polygons(array, exterior_cw=exterior_cw)
 
 
 def dissolve_districts(gdf: gpd.GeoDataFrame, keys: Sequence[str], sum_columns: Sequence[str] = ()) -> gpd.GeoDataFrame:
@@ -96,26 +110,22 @@ def dissolve_districts(gdf: gpd.GeoDataFrame, keys: Sequence[str], sum_columns: 
     that already have one row are passed through untouched (the usual case: fast).
     """
     keys = list(keys)
-    dup = gdf.duplicated(keys, keep=False)
-    if not dup.any():
+    group = gdf.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    if len(np.unique(group)) == len(gdf):
         return gdf.reset_index(drop=True)
-    single = gdf[~dup]
-    multi = gdf[dup]
     geom_name = gdf.geometry.name
-    merged_rows = []
-    for _, part in multi.groupby(keys, sort=False, dropna=False):
+    work = gdf.reset_index(drop=True)
+    rows = []
+    for gid in np.unique(group):
+        part = work[group == gid]
         row = part.iloc[0].copy()
-        row[geom_name] = shapely.union_all(part.geometry.to_numpy())
-        for col in sum_columns:
-            row[col] = pd.to_numeric(part[col], errors="coerce").sum(min_count=1)
-        merged_rows.append(row)
-    merged = gpd.GeoDataFrame(merged_rows, geometry=geom_name, crs=gdf.crs)
-    out = pd.concat([single, merged])
-    first_seen = gdf.groupby(keys, sort=False, dropna=False).ngroup()
-    order = pd.Series(first_seen.to_numpy(), index=gdf.index)
-    out = out.assign(_order=order.groupby(level=0).first().reindex(out.index).to_numpy())
-    out = out.sort_values("_order", kind="stable").drop(columns="_order")
-    return gpd.GeoDataFrame(out, geometry=geom_name, crs=gdf.crs).reset_index(drop=True)
+        if len(part) > 1:
+            row[geom_name] = shapely.union_all(part.geometry.to_numpy())
+            for col in sum_columns:
+                row[col] = pd.to_numeric(part[col], errors="coerce").sum(min_count=1)
+        rows.append(row)
+    out = gpd.GeoDataFrame(rows, geometry=geom_name, crs=gdf.crs).reset_index(drop=True)
+    return out.astype({col: gdf[col].dtype for col in sum_columns if col in gdf.columns}, errors="ignore")
 
 
 def crosses_antimeridian(geoms: gpd.GeoSeries) -> pd.Series:
@@ -176,27 +186,35 @@ def round_coordinates(geoms: np.ndarray, decimals: int) -> np.ndarray:
     return rounded
 
 
-def simplify_for_web(gdf: gpd.GeoDataFrame, tolerance: float, decimals: int = STATE_DECIMALS) -> gpd.GeoDataFrame:
+def simplify_for_web(
+    gdf: gpd.GeoDataFrame,
+    tolerance: float,
+    decimals: int = WEB_DECIMALS,
+    exterior_cw: bool = WEB_EXTERIOR_CW,
+    check_coverage: bool = True,
+) -> gpd.GeoDataFrame:
     """Shapes small enough for a browser, still recognisable and edge-matched.
 
     The features are simplified together as one polygon coverage with `shapely.coverage_simplify`
     (Visvalingam-Whyatt; `tolerance` in degrees ~ the square root of the triangle area removed),
     so neighbouring districts keep one shared border and no slivers open between them. If the
     input is not a valid coverage (overlaps), each feature is simplified on its own with
-    topology-preserving Douglas-Peucker instead. Then coordinates are rounded to `decimals` places
-    and rings are oriented per RFC 7946. Input must be WGS84. Returns a copy.
+    topology-preserving Douglas-Peucker instead. The coverage check costs as much as the
+    simplification; `check_coverage=False` skips it for inputs known to be coverages. Then coordinates are rounded to `decimals` places
+    and rings are oriented: exterior clockwise by default, as Plotly's d3-geo needs
+    (`exterior_cw=False` for strict RFC 7946). Input must be WGS84. Returns a copy.
     """
     out = gdf.copy()
     geoms = out.geometry.to_numpy()
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     target = geoms[present]
     if tolerance > 0 and len(target):
-        if shapely.coverage_is_valid(target):
+        if not check_coverage or shapely.coverage_is_valid(target):
             target = shapely.coverage_simplify(target, tolerance)
         else:
             target = shapely.simplify(target, tolerance, preserve_topology=True)
     target = round_coordinates(np.asarray(target, dtype=object), decimals)
-    target = orient_all(target)
+    target = orient_all(target, exterior_cw)
     geoms = geoms.copy()
     geoms[present] = target
     out[out.geometry.name] = gpd.GeoSeries(geoms, index=out.index, crs=gdf.crs)

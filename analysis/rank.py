@@ -1,0 +1,301 @@
+"""`python -m analysis.rank`: rank every seat up in the target cycle by what extra effort is worth there.
+
+Build once (`Ranker.from_connection`: load the warehouse, fit the margin model, draw the chamber
+simulation), then `Ranker.rank(swing=...)` re-scores every seat for a new national swing with a
+few vectorized operations (bench/rank.py times it). `write_rankings(con)` writes the `rankings`
+table for the default settings; the build calls it.
+
+Perspective: effort is Democratic. impact = change in the Democratic P(majority) of the seat's
+chamber per 1,000 net votes toward Democrats in the seat; positive margins = Democratic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis import config, features, model
+
+SCORES = {
+    "impact": "change in P(majority) per 1,000 net votes",
+    "seats": "change in expected seats per 1,000 net votes",
+    "p_flip": "probability the seat changes party",
+}
+RANKING_COLUMNS = [
+    "state_po", "office", "district", "seat", "seat_no", "seats", "target_year", "holder_party", "category",
+    "pres_margin", "pres_year", "pres_basis", "lean", "trend", "last_year", "last_margin", "last_winner", "last_status",
+    "won_by_votes", "votes_to_flip", "votes_cast", "candidate_effect", "roll_off_dem", "roll_off_rep", "incumbent",
+    "incumbent_known", "expected_margin", "sd_margin", "p_dem", "p_flip", "p_decisive", "impact", "impact_seats",
+    "p_tipping", "chamber_p_dem_majority", "score", "rank", "reason", "model_pattern", "data_through",
+]
+OFFICE_LABEL = {"us_house": "House", "state_house": "House", "state_senate": "Senate"}
+PARTY_WORDS = {"DEM": "a Democrat", "REP": "a Republican", "IND": "an independent", "OTHER": "a third-party member"}
+
+
+def chamber_label(chamber_state, office) -> np.ndarray:
+    """'US House', 'PA House', 'PA Senate', 'NE Legislature'."""
+    out = []
+    for st, off in zip(chamber_state, office):
+        if st == "NE" and off == "state_senate":
+            out.append("NE Legislature")
+        else:
+            out.append(f"{st} {OFFICE_LABEL.get(off, off)}")
+    return np.array(out, dtype=object)
+
+
+def category(holder_party, last_status, up) -> np.ndarray:
+    """'no_dem_ran' (held by another party and no Democrat was in the last final), 'no_rep_ran',
+    'pickup' (held by another party), 'hold' (held by a Democrat), 'not_up'."""
+    holder = pd.Series(holder_party, dtype=object).to_numpy()
+    last = pd.Series(last_status, dtype=object).to_numpy()
+    up = np.asarray(up, dtype=bool)
+    out = np.where(holder == "DEM", np.where(last == "dem_only", "no_rep_ran", "hold"),
+                   np.where(last == "rep_only", "no_dem_ran", "pickup"))
+    return np.where(up, out, "not_up").astype(object)
+
+
+def static_reasons(s: pd.DataFrame) -> np.ndarray:
+    """The part of each seat's reason that does not depend on the swing, in plain words."""
+    pres = model.pres_label(s["pres_margin"], s["pres_year"])
+    out = []
+    cols = zip(pres, s["holder_party"], s["category"], s["last_year"], s["last_status"], s["last_winner"],
+               s["won_by_votes"], s["last_margin"], s["incumbent_known"], s["incumbent"], s["seats"], s["seat_no"])
+    for p, holder, cat, ly, ls, lw, won_by, lm, inc_known, inc, n_seats, seat_no in cols:
+        who = PARTY_WORDS.get(holder, "nobody (vacant)")
+        where = f"{p} district" if p else "district with no presidential baseline on its lines"
+        year = f"{int(ly)}" if pd.notna(ly) else ""
+        if cat == "no_dem_ran":
+            text = f"no Democrat ran in {year} in a {where}; held by {who}"
+        elif cat == "no_rep_ran":
+            text = f"no Republican ran in {year} in a {where}; held by {who}"
+        else:
+            text = f"{p} seat held by {who}" if p else f"seat held by {who} (no presidential baseline on its lines)"
+            if pd.isna(ly):
+                text += "; no result yet on these lines"
+            elif lw != holder and lw in model.PARTIES and holder in model.PARTIES:
+                text += f" (won by the other party in {year}; changed hands since)"
+            elif pd.notna(won_by) and ls == "contested":
+                text += f" who won by {int(won_by):,} votes in {year}"
+            elif pd.notna(lm) and ls == "contested":
+                text += f" who won by {abs(lm):.1f} points in {year}"
+        if n_seats > 1:
+            text += f"; seat {int(seat_no)} of {int(n_seats)} in a bloc-vote district"
+        elif inc_known:
+            text += "; open seat" if inc == 0 else "; incumbent running"
+        out.append(text)
+    return np.array(out, dtype=object)
+
+
+def decisive_words(p_decisive, chamber) -> list[str]:
+    """'decides the PA House majority in 1 of 6 simulations' / 'rarely decides ...'."""
+    out = []
+    for p, ch in zip(p_decisive, chamber):
+        if not np.isfinite(p) or p < 0.001:
+            out.append(f"rarely decides the {ch} majority")
+        else:
+            out.append(f"decides the {ch} majority in 1 of {max(1, round(1 / p)):,} simulations")
+    return out
+
+
+@dataclass
+class Ranker:
+    """Everything computed once: seats with features and predictions, fitted models, simulation."""
+
+    seats: pd.DataFrame
+    models: dict
+    sim: model.Simulation
+    freshness: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_inputs(cls, inputs: features.WarehouseInputs, target_year: int | None = None,
+                    n_draws: int = model.DEFAULT_DRAWS, seed: int = model.DEFAULT_SEED) -> Ranker:
+        t0 = time.perf_counter()
+        train = features.training_frame(inputs)
+        models = model.fit_margin_model(train[train["margin"].notna()])
+        t1 = time.perf_counter()
+        seats = features.current_seats(inputs, target_year)
+        pred = model.predict_margin(models, seats)
+        seats = pd.concat([seats, pred], axis=1)
+        seats["up"] = seats["up"] & seats["expected_margin"].notna()
+        seats["category"] = category(seats["holder_party"], seats["last_status"], seats["up"])
+        seats["chamber"] = chamber_label(seats["chamber_state"], seats["office"])
+        seats["static_reason"] = static_reasons(seats)
+        sim_seats = seats.assign(target_year=seats["target_year"].where(seats["up"]))
+        sim = model.Simulation(sim_seats[model.SIM_SEAT_COLUMNS], inputs.chambers, n_draws=n_draws, seed=seed)
+        t2 = time.perf_counter()
+        fresh = dict(inputs.freshness)
+        ranker = cls(seats=seats, models=models, sim=sim, freshness=fresh,
+                     timings={"fit_s": t1 - t0, "simulate_s": t2 - t1})
+        return ranker
+
+    @classmethod
+    def from_connection(cls, con, target_year: int | None = None, n_draws: int = model.DEFAULT_DRAWS,
+                        seed: int = model.DEFAULT_SEED) -> Ranker:
+        t0 = time.perf_counter()
+        inputs = features.load_inputs(con)
+        ranker = cls.from_inputs(inputs, target_year, n_draws, seed)
+        ranker.timings["load_s"] = time.perf_counter() - t0 - sum(ranker.timings.values())
+        return ranker
+
+    def data_through(self) -> str:
+        """One line on data freshness."""
+        f = self.freshness
+        date = f.get("latest_result_date")
+        date = pd.Timestamp(date).date().isoformat() if date is not None and not pd.isna(date) else "unknown"
+        pres = f.get("latest_pres_year")
+        pres = int(pres) if pres is not None and not pd.isna(pres) else "unknown"
+        return f"results through {date}; presidential baseline through {pres}"
+
+    def rank(self, swing: float = 0.0, office: str | list[str] | None = None, state: str | list[str] | None = None,
+             score: str = "impact", include_not_up: bool = False) -> pd.DataFrame:
+        """Seats up in the target cycle, best first, at a national swing (points toward Democrats).
+
+        Re-scores from the stored draws (no refit, no re-draw): cheap enough to call per slider move.
+        score: 'impact' (P(majority) per 1,000 votes), 'seats' (expected seats per 1,000 votes) or
+        'p_flip'. Ties (e.g. chambers whose majority is out of reach) fall back to the other scores.
+        """
+        if score not in SCORES:
+            raise ValueError(f"score must be one of {sorted(SCORES)}")
+        dyn, chambers = self.sim.at_swing(swing)
+        s = self.seats
+        keep = np.ones(len(s), dtype=bool) if include_not_up else s["up"].to_numpy()
+        if office:
+            keep &= s["office"].isin([office] if isinstance(office, str) else office).to_numpy()
+        if state:
+            keep &= s["state_po"].isin([state] if isinstance(state, str) else state).to_numpy()
+        idx = np.flatnonzero(keep)
+        out = s.iloc[idx][[c for c in RANKING_COLUMNS if c in s.columns]].copy()
+        for col in ("expected_margin", "p_dem", "p_flip", "p_decisive", "impact", "impact_seats", "p_tipping"):
+            out[col] = dyn[col].to_numpy()[idx]
+        out["sd_margin"] = self.sim.sd_total[idx]
+        out["model_pattern"] = s["pattern"].to_numpy()[idx]
+        group = self.sim.group_of[idx]
+        p_major = chambers["p_dem_majority"].to_numpy() if len(chambers) else np.array([])
+        out["chamber_p_dem_majority"] = np.where(group >= 0, p_major[np.clip(group, 0, None)] if len(p_major) else np.nan,
+                                                 np.nan)
+        main = {"impact": out["impact"], "seats": out["impact_seats"], "p_flip": out["p_flip"]}[score]
+        out["score"] = main.to_numpy()
+        order = np.lexsort((-out["p_flip"].fillna(0).to_numpy(), -out["impact_seats"].fillna(0).to_numpy(),
+                            -out["impact"].fillna(0).to_numpy(), -out["score"].fillna(-np.inf).to_numpy()))
+        out = out.iloc[order]
+        out["rank"] = np.arange(1, len(out) + 1)
+        static = s["static_reason"].to_numpy()[idx][order]
+        words = decisive_words(out["p_decisive"].to_numpy(), s["chamber"].to_numpy()[idx][order])
+        out["reason"] = [f"{a}; {b}" for a, b in zip(static, words)]
+        out["data_through"] = self.data_through()
+        return out[[c for c in RANKING_COLUMNS if c in out.columns]].reset_index(drop=True)
+
+    def chambers(self, swing: float = 0.0) -> pd.DataFrame:
+        """Per chamber election: P(majority) for each party, expected seats, the tipping-point seat."""
+        _, ch = self.sim.at_swing(swing)
+        if ch.empty:
+            return ch
+        tip = ch["tipping_point"].to_numpy()
+        seats = self.seats
+        label = np.where(tip >= 0, seats["district"].astype(str).to_numpy()[np.clip(tip, 0, None)], None)
+        seat_no = np.where(tip >= 0, seats["seat_no"].to_numpy()[np.clip(tip, 0, None)], None)
+        state = np.where(tip >= 0, seats["state_po"].to_numpy()[np.clip(tip, 0, None)], None)
+        ch = ch.assign(tipping_point_state=state, tipping_point_district=label, tipping_point_seat_no=seat_no)
+        ch["chamber"] = chamber_label(ch["chamber_state"], ch["office"])
+        return ch.drop(columns="tipping_point")
+
+
+def write_rankings(con, swing: float = 0.0, n_draws: int = model.DEFAULT_DRAWS, seed: int = model.DEFAULT_SEED) -> None:
+    """Write tables `rankings` (default settings), `rankings_chambers` and `rankings_info` into `con`."""
+    ranker = Ranker.from_connection(con, n_draws=n_draws, seed=seed)
+    ranked = ranker.rank(swing=swing)
+    chambers = ranker.chambers(swing=swing)
+    info = pd.DataFrame([{
+        "swing": swing, "n_draws": n_draws, "seed": seed, "data_through": ranker.data_through(),
+        "score": "impact", "impact_votes": model.IMPACT_VOTES,
+        "models": "; ".join(
+            f"{o}: n={m.n_train}, sd_national={m.sigma_national:.2f}, sd_state={m.sigma_state:.2f}, "
+            + ", ".join(f"{k}={v:+.3f}" for k, v in m.coef.items())
+            for o, m in ranker.models.items()),
+    }])
+    for name, frame in (("rankings", ranked), ("rankings_chambers", chambers), ("rankings_info", info)):
+        con.register("_rank_frame", frame)
+        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _rank_frame')
+        con.unregister("_rank_frame")
+
+
+# --------------------------------------------------------------------------- CLI
+
+TABLE_COLUMNS = ["rank", "state_po", "office", "district", "seat_no", "holder_party", "pres_margin", "last_margin",
+                 "expected_margin", "p_flip", "p_decisive", "impact", "reason"]
+
+
+def _format_table(frame: pd.DataFrame, limit: int) -> str:
+    view = frame[[c for c in TABLE_COLUMNS if c in frame.columns]].head(limit).copy()
+    for col in ("pres_margin", "last_margin", "expected_margin"):
+        view[col] = view[col].map(lambda v: "" if pd.isna(v) else f"{v:+.1f}")
+    for col in ("p_flip", "p_decisive"):
+        view[col] = view[col].map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
+    view["impact"] = view["impact"].map(lambda v: "" if pd.isna(v) else f"{v:.5f}")
+    return view.to_string(index=False, max_colwidth=110)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Rank seats by the value of extra effort (see docs/METHODOLOGY.md).")
+    parser.add_argument("--office", choices=["us_house", "state_house", "state_senate"], action="append")
+    parser.add_argument("--state", action="append", help="two-letter state code (repeatable)")
+    parser.add_argument("--target-year", type=int, default=None, help="default: each seat's next election")
+    parser.add_argument("--swing", type=float, default=0.0,
+                        help="national swing toward Democrats, points (0 = the environment of each chamber's last election)")
+    parser.add_argument("--score", choices=sorted(SCORES), default="impact")
+    parser.add_argument("--format", choices=["csv", "table"], default="table")
+    parser.add_argument("--out", default=None, help="file to write (default: standard output)")
+    parser.add_argument("--limit", type=int, default=50, help="rows shown in table format")
+    parser.add_argument("--chambers", action="store_true", help="show P(majority) per chamber instead of seats")
+    parser.add_argument("--draws", type=int, default=model.DEFAULT_DRAWS)
+    parser.add_argument("--seed", type=int, default=model.DEFAULT_SEED)
+    parser.add_argument("--db", default=None, help="warehouse path (default data/flippable.duckdb)")
+    parser.add_argument("--write-db", action="store_true", help="write the rankings tables for the default settings")
+    args = parser.parse_args(argv)
+
+    import duckdb
+
+    path = args.db or str(config.db_path())
+    if args.write_db:
+        with duckdb.connect(path) as con:
+            write_rankings(con, n_draws=args.draws, seed=args.seed)
+        print(f"wrote rankings, rankings_chambers, rankings_info to {path}", file=sys.stderr)
+        return 0
+    with duckdb.connect(path, read_only=True) as con:
+        ranker = Ranker.from_connection(con, target_year=args.target_year, n_draws=args.draws, seed=args.seed)
+    states = [s.upper() for s in args.state] if args.state else None
+    header = (f"# {ranker.data_through()}; swing {args.swing:+.1f} pts toward Democrats "
+              f"(0 = national environment of each chamber's last election); score: {SCORES[args.score]}; "
+              f"{args.draws:,} simulations, seed {args.seed}")
+    if args.chambers:
+        frame = ranker.chambers(args.swing)
+        if states:
+            frame = frame[frame["chamber_state"].isin(states + ["US"])]
+        if args.office:
+            frame = frame[frame["office"].isin(args.office)]
+    else:
+        frame = ranker.rank(args.swing, office=args.office, state=states, score=args.score)
+    if args.format == "csv":
+        text = frame.to_csv(index=False)
+    else:
+        body = frame.head(args.limit).to_string(index=False) if args.chambers else _format_table(frame, args.limit)
+        text = f"{header}\n{body}\n({len(frame):,} rows; showing {min(args.limit, len(frame))})\n"
+    if args.out:
+        with open(args.out, "w") as fh:
+            fh.write(text)
+        print(header, file=sys.stderr)
+    else:
+        if args.format == "csv":
+            print(header)
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,160 @@
+"""District: one seat's results history, candidates, the reason for its rank, specials, map and data gaps."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui_cache
+from analysis import charts, exports, queries
+
+ui_cache.ensure_entrypoint()
+
+swing = ui_cache.swing()
+params = st.query_params
+
+# ----------------------------------------------------------------------------- which district
+everything = ui_cache.query("district_list")
+if everything.empty:
+    st.title("District")
+    st.info("The warehouse has no current districts.")
+    st.stop()
+
+states = sorted(everything["state_po"].unique())
+if st.session_state.get("ds_state") not in states:
+    st.session_state["ds_state"] = params.get("state") if params.get("state") in states else states[0]
+c1, c2, c3 = st.columns([1, 1, 2])
+state = c1.selectbox("State", states, key="ds_state")
+in_state = everything[everything["state_po"] == state]
+offices = [o for o in queries.OFFICES if o in set(in_state["office"])]
+if st.session_state.get("ds_office") not in offices:
+    st.session_state["ds_office"] = params.get("office") if params.get("office") in offices else offices[0]
+office = c2.selectbox("Office", offices, format_func=charts.office_label, key="ds_office")
+names = in_state[in_state["office"] == office]
+district_ids = list(names["district"])
+labels = dict(zip(names["district"], names["name"]))
+if st.session_state.get("ds_district") not in district_ids:
+    wanted = params.get("district")
+    st.session_state["ds_district"] = wanted if wanted in district_ids else district_ids[0]
+district = c3.selectbox("District", district_ids, key="ds_district",
+                        format_func=lambda d: charts.district_title(state, office, d, labels.get(d)))
+
+wanted_params = ui_cache.district_params(state, office, district) | ({"swing": f"{swing:g}"} if swing else {})
+if {k: params.get(k) for k in params} != wanted_params:
+    st.query_params.from_dict(wanted_params)
+
+info = ui_cache.query("district_info", state, office, district)
+history = ui_cache.query("district_history", state, office, district)
+pres = ui_cache.query("district_presidential", state, office, district)
+candidates = ui_cache.query("district_candidates", state, office, district)
+ranking = ui_cache.query("district_ranking", state, office, district, swing)
+
+# ----------------------------------------------------------------------------- header
+first = info.iloc[0] if len(info) else None
+st.title(charts.district_title(state, office, district, first["name"] if first is not None else None))
+if first is not None:
+    holders = "; ".join(sorted({str(h) for h in info["holder_names"].dropna()})) or "unknown"
+    parties = "/".join(sorted({str(p) for p in info["holder_party"].dropna()})) or "?"
+    seats = int(pd.to_numeric(info["seats"], errors="coerce").fillna(1).sum())
+    next_election = pd.to_numeric(info["next_election"], errors="coerce").dropna()
+    st.markdown(f"**Held by {parties}** — {holders} · {seats} seat{'s' if seats != 1 else ''} · lines of "
+                f"{first['plan']} · next election "
+                f"{int(next_election.iloc[0]) if len(next_election) else 'unknown'}")
+
+generals = history[history["kind"].isin(["general", "rcv_final"])]
+last = generals.iloc[-1] if len(generals) else None
+current_pres = pres[~pres["old_lines"].fillna(False).astype(bool)] if len(pres) else pres
+latest_pres = current_pres.iloc[-1] if len(current_pres) else None
+
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric(f"President {int(latest_pres['pres_year'])}" if latest_pres is not None else "President",
+          charts.margin_label(latest_pres["margin"]) if latest_pres is not None else "–")
+m2.metric(f"Last result {int(last['year'])}" if last is not None else "Last result",
+          charts.margin_label(last["margin"]) if last is not None and pd.notna(last["margin"])
+          else (str(last["status"]) if last is not None else "–"))
+m3.metric("Votes to flip", f"{int(last['votes_to_flip']):,}" if last is not None and pd.notna(last["votes_to_flip"])
+          else "–", help="Fewest voters who, switching sides, would have reversed the last general")
+row = ranking.iloc[0] if len(ranking) else None
+m4.metric("P(flip)" + (f", swing {charts.margin_label(swing)}" if swing else ""),
+          charts.percent_label(row["p_flip"]) if row is not None else "–")
+m5.metric("National rank", f"{int(row['rank']):,}" if row is not None else "not ranked")
+
+st.subheader("Why it ranks here")
+if row is not None:
+    st.info(str(row["reason"]))
+    st.caption(f"Target year {int(row['target_year'])} · expected margin {charts.margin_label(row['expected_margin'])}"
+               f" · P(decisive) {charts.percent_label(row['p_decisive'])} · impact {row['impact']:.4f}")
+else:
+    st.caption("The model has not ranked this seat (not up in its target cycle, or no rankings yet).")
+
+gap_labels = {"gap_no_geometry": "no boundary on file", "gap_no_recent_result": "no recent result",
+              "gap_no_pres_margin": "no presidential margin on the current lines"}
+gaps = [label for col, label in gap_labels.items() if len(info) and bool(info[col].fillna(False).any())]
+if gaps:
+    st.warning("Data gaps: " + "; ".join(gaps) + ".")
+
+# ----------------------------------------------------------------------------- history and map
+left, right = st.columns([3, 1])
+with left:
+    st.subheader("Results history")
+    if history.empty and pres.empty:
+        st.caption("No results on file for this district id.")
+    else:
+        st.plotly_chart(charts.history_figure(history, pres), key="ds_history", config=charts.PLOTLY_CONFIG)
+        changes = charts.plan_changes(history)
+        if changes:
+            st.caption("Dotted lines mark new district lines: " + ", ".join(f"{p} from {y}" for y, p in changes)
+                       + ". Margins on either side are for different territory.")
+with right:
+    st.subheader("Map")
+    shape = ui_cache.query("shapes", office, state, district, 4)
+    if shape["features"]:
+        st.plotly_chart(charts.small_map(shape), key="ds_map", config=charts.PLOTLY_CONFIG)
+    else:
+        st.caption("No boundary on file.")
+
+# ----------------------------------------------------------------------------- candidates
+st.subheader("Candidates")
+if candidates.empty:
+    st.caption("No candidates on file.")
+else:
+    contests = candidates[["race_id", "year", "kind"]].drop_duplicates()
+    contest_labels = {r.race_id: f"{r.year} {r.kind}" for r in contests.itertuples()}
+    race = st.selectbox("Contest", list(contest_labels), format_func=contest_labels.get, key="ds_race")
+    shown = candidates[candidates["race_id"] == race][["candidate", "party", "party_raw", "votes", "vote_share", "won",
+                                                       "incumbent", "writein"]]
+    st.dataframe(shown, hide_index=True, column_config={
+        "candidate": "Candidate", "party": "Party", "party_raw": "Ballot label",
+        "votes": st.column_config.NumberColumn("Votes", format="localized"),
+        "vote_share": st.column_config.NumberColumn("Share (%)", format="%.1f"),
+        "won": st.column_config.CheckboxColumn("Won"), "incumbent": st.column_config.CheckboxColumn("Incumbent"),
+        "writein": st.column_config.CheckboxColumn("Write-in")}, key="ds_candidates")
+    race_row = history[history["race_id"] == race]
+    if len(race_row):
+        r = race_row.iloc[0]
+        st.caption(f"Status {r['status']} · margin {charts.margin_label(r['margin'])} · lines {r['plan']}"
+                   + (f" · votes to flip {int(r['votes_to_flip']):,}" if pd.notna(r["votes_to_flip"]) else ""))
+
+# ----------------------------------------------------------------------------- specials
+specials = history[history["kind"].isin(["special", "special_runoff"])]
+if office == "us_house":
+    all_specials = ui_cache.query("specials")
+    here = all_specials[(all_specials["state_po"] == state) & (all_specials["district"] == district)]
+    st.subheader("Special elections")
+    if here.empty:
+        st.caption("No special elections with votes on file for this seat.")
+    else:
+        for s in here.itertuples():
+            st.markdown(f"- **{s.election_date}**: {charts.margin_label(s.margin)} against a presidential baseline of "
+                        f"{charts.margin_label(s.pres_margin)} → overperformance "
+                        f"**{s.overperformance:+.1f} pts**")
+elif len(specials):
+    st.subheader("Special elections")
+    st.dataframe(specials[["year", "election_date", "margin", "status"]], hide_index=True, key="ds_specials")
+
+with st.expander("All contests and presidential margins"):
+    st.dataframe(history, hide_index=True, key="ds_history_table")
+    st.dataframe(pres, hide_index=True, key="ds_pres_table")
+    st.download_button("Download contests (CSV)", data=lambda: exports.to_csv_bytes(history),
+                       file_name=f"flippable-{state}-{office}-{district}.csv".replace("'", ""), mime="text/csv",
+                       key="ds_csv", on_click="ignore")
