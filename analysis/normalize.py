@@ -228,10 +228,12 @@ def collapse_fusion(rows: pd.DataFrame) -> pd.DataFrame:
             lambda s: " + ".join(dict.fromkeys(s.astype(str)))
         )
         out.loc[joined.index, "party_raw"] = joined
-        inc = work.groupby(keys, sort=False, dropna=False)["incumbent"].agg(lambda s: s.dropna().any() if s.notna().any() else None)
-        won = work.groupby(keys, sort=False, dropna=False)["won_reported"].agg(lambda s: s.dropna().any() if s.notna().any() else None)
-        out.loc[multi, "incumbent"] = inc[multi]
-        out.loc[multi, "won_reported"] = won[multi]
+        for col in ("incumbent", "won_reported"):
+            flag = work[col].astype("boolean")
+            known = flag.notna().groupby([work[k] for k in keys], sort=False, dropna=False).any()
+            anyv = flag.fillna(False).astype(bool).groupby([work[k] for k in keys], sort=False, dropna=False).any()
+            merged = anyv.astype(object).where(known, None)
+            out.loc[multi, col] = merged.reindex(out.index)[multi]
     out = out.drop(columns=["_v", "_dem_v", "_rep_v", "_is_dem", "_is_rep"], errors="ignore").reset_index()
     out = out.drop(columns="_name")
     out["election_date"] = out["election_date"].replace("", None)
@@ -307,8 +309,8 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
         state_po=("state_po", "first"), office=("office", "first"), district=("district", "first"), seat=("_seat", "first"),
         year=("year", "first"), kind=("kind", "first"), election_date=("election_date", "first"),
         seats=("seats", "first"), source=("source", "first"), n_candidates=("candidate", "size"),
-        total_votes=("votes", lambda s: s.clip(lower=0).sum(min_count=1)),
     )
+    race["total_votes"] = c["votes"].clip(lower=0).groupby(c["_cid"]).sum(min_count=1)
     race["dem_votes"] = c[c["party"] == "DEM"].groupby("_cid")["votes"].sum(min_count=1)
     race["rep_votes"] = c[c["party"] == "REP"].groupby("_cid")["votes"].sum(min_count=1)
     race["seats_won_dem"] = winners[winners["party"] == "DEM"].groupby("_cid").size().reindex(race.index, fill_value=0)

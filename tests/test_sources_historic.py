@@ -37,8 +37,15 @@ def write(path: Path, text: str | bytes) -> Path:
     return path
 
 
-def princeton_mirror(tmp_path: Path, post1971: str = "", y2018: str = "", post2013: str = "", c2016: str = "",
-                     va2017: str = "", nj2017: str = NJ_DEFAULT) -> Path:
+def princeton_mirror(
+    tmp_path: Path,
+    post1971: str = "",
+    y2018: str = "",
+    post2013: str = "",
+    c2016: str = "",
+    va2017: str = "",
+    nj2017: str = NJ_DEFAULT,
+) -> Path:
     write(tmp_path / princeton.POST1971, PRINCETON_HEADER + post1971)
     write(tmp_path / princeton.FILE_2018, PRINCETON_HEADER + y2018)
     write(tmp_path / princeton.POST2013, POST2013_HEADER + post2013)
@@ -63,20 +70,30 @@ def rows_for(cands: pd.DataFrame, state: str, year: int, district: str, seat: st
 # --------------------------------------------------------------------------- shared helpers
 
 
-@pytest.mark.parametrize("year,date", [(2016, "2016-11-08"), (2017, "2017-11-07"), (2018, "2018-11-06"),
-                                       (2020, "2020-11-03"), (2022, "2022-11-08")])
+@pytest.mark.parametrize(
+    "year,date",
+    [(2016, "2016-11-08"), (2017, "2017-11-07"), (2018, "2018-11-06"), (2020, "2020-11-03"), (2022, "2022-11-08")],
+)
 def test_general_election_date_is_tuesday_after_first_monday(year, date):
     assert princeton.general_election_date(year) == date
 
 
 @pytest.mark.parametrize(
     "raw,name",
-    [("BARNSTABLE1.", "1st Barnstable"), ("MIDDLESEX22", "22nd Middlesex"), ("Eighteenth Essex District", "18th Essex"),
-     ("Thirty-third Middlesex", "33rd Middlesex"), ("Twentieth Middlesex", "20th Middlesex"),
-     ("District 1 Bristol a Plymouth", "1st Bristol and Plymouth"), ("District 2 Plymou a Bristol", "2nd Plymouth and Bristol"),
-     ("BARNSTABLE DUKES AND NANTUCKET..", "Barnstable, Dukes, and Nantucket"),
-     ("District Barnstable, Dukes a Nantucket", "Barnstable, Dukes, and Nantucket"),
-     ("CAPE AND ISLAND..", "Cape and Islands"), ("District Cape a Islands", "Cape and Islands"), ("12", None)],
+    [
+        ("BARNSTABLE1.", "1st Barnstable"),
+        ("MIDDLESEX22", "22nd Middlesex"),
+        ("Eighteenth Essex District", "18th Essex"),
+        ("Thirty-third Middlesex", "33rd Middlesex"),
+        ("Twentieth Middlesex", "20th Middlesex"),
+        ("District 1 Bristol a Plymouth", "1st Bristol and Plymouth"),
+        ("District 2 Plymou a Bristol", "2nd Plymouth and Bristol"),
+        ("BARNSTABLE DUKES AND NANTUCKET..", "Barnstable, Dukes, and Nantucket"),
+        ("District Barnstable, Dukes a Nantucket", "Barnstable, Dukes, and Nantucket"),
+        ("CAPE AND ISLAND..", "Cape and Islands"),
+        ("District Cape a Islands", "Cape and Islands"),
+        ("12", None),
+    ],
 )
 def test_ma_district_names_follow_multistate(raw, name):
     assert princeton.ma_district_name(raw) == name
@@ -130,15 +147,18 @@ def test_strict_reader_wrong_encoding_names_row(tmp_path):
 
 
 def test_princeton_district_totals_become_candidate_rows(tmp_path):
-    mirror = princeton_mirror(tmp_path, post1971=(
-        "PA,2010,164,10083,8711,0.53,O,D\n"     # contested, open seat
-        "PA,2010,165,0,17202,0,R,R\n"          # uncontested: no Democratic row
-        "KY,1971,2,100,0,1,D,D\n"              # pre-2012 placeholder 100 kept
-        "NY,1980,38,8795,8054,0.52,O,Both\n"   # cross-nominated winner: no flag
-        "MN,1972,1100,0,0,0,O,Other\n"         # nonpartisan MN 1972: no votes at all
-        "MN,1974,1200,5,9,0.3,R,R\n"           # Klarner 1200 = 1B
-        "MA,1978,BARNSTABLE1.,7,3,0.7,D,D\n"
-    ))
+    mirror = princeton_mirror(
+        tmp_path,
+        post1971=(
+            "PA,2010,164,10083,8711,0.53,O,D\n"  # contested, open seat
+            "PA,2010,165,0,17202,0,R,R\n"  # uncontested: no Democratic row
+            "KY,1971,2,100,0,1,D,D\n"  # pre-2012 placeholder 100 kept
+            "NY,1980,38,8795,8054,0.52,O,Both\n"  # cross-nominated winner: no flag
+            "MN,1972,1100,0,0,0,O,Other\n"  # nonpartisan MN 1972: no votes at all
+            "MN,1974,1200,5,9,0.3,R,R\n"  # Klarner 1200 = 1B
+            "MA,1978,BARNSTABLE1.,7,3,0.7,D,D\n"
+        ),
+    )
     result = princeton.read(mirror)
     cands = result.tables["candidates"]
     pa = rows_for(cands, "PA", 2010, "164")
@@ -163,9 +183,9 @@ def test_princeton_overlaps_use_one_file_per_election(tmp_path):
         tmp_path,
         post1971="VA,2017,94,11608,11609,0.5,R,R\nOH,2014,5,10,20,0.33,R,R\n",
         post2013=(
-            "OH,5,2014,R,R,10.5,20.0,7.0\n"            # Other Votes -> third row
-            "VA,94,2017,,R,11608.0,11608.0,675.0\n"    # the same election as va2017.csv
-            "NJ,1,2015,D,D,28284.5,26721.0,0.0\n"      # averaged over two seats
+            "OH,5,2014,R,R,10.5,20.0,7.0\n"  # Other Votes -> third row
+            "VA,94,2017,,R,11608.0,11608.0,675.0\n"  # the same election as va2017.csv
+            "NJ,1,2015,D,D,28284.5,26721.0,0.0\n"  # averaged over two seats
         ),
         va2017="94,Shelly Simonds,David Yancey,Michael Bartley,Virginia,2017,False,11608,True,11608,False,675\n",
         y2018="AZ,2018,1,30243.5,66212.5,0.31,R,R\nVA,2018,8,13134.0,21251.0,0.38,O,R\n",
@@ -190,9 +210,10 @@ def test_princeton_overlaps_use_one_file_per_election(tmp_path):
 
 def test_princeton_position_seats_and_scrape_letter_loss(tmp_path):
     # WA 2014: the first row lost its letter ('1' = 1a); a/b are Positions 1/2; ID keeps A/B.
-    mirror = princeton_mirror(tmp_path, post2013=(
-        "WA,1,2014,R,R,10,20,0\nWA,1b,2014,D,D,30,20,0\nID,2A,2016,R,R,5,9,0\nID,2B,2016,R,R,0,9,0\n"
-    ))
+    mirror = princeton_mirror(
+        tmp_path,
+        post2013=("WA,1,2014,R,R,10,20,0\nWA,1b,2014,D,D,30,20,0\nID,2A,2016,R,R,5,9,0\nID,2B,2016,R,R,0,9,0\n"),
+    )
     cands = princeton.read(mirror).tables["candidates"]
     assert rows_for(cands, "WA", 2014, "1", seat="1").loc["REP", "votes"] == 20
     assert rows_for(cands, "WA", 2014, "1", seat="2").loc["DEM", "votes"] == 30
@@ -257,8 +278,10 @@ MEDSL_HEADER = (
 
 
 def medsl_row(state, office, district, candidate, party, mode, votes, special="FALSE", writein="FALSE"):
-    return (f'2018,"X","{state}",1,1,1,"{office}","{district}","gen",{special},"{candidate}","{party}",{writein},'
-            f'"{mode}",{votes},0,FALSE,20200508\n')
+    return (
+        f'2018,"X","{state}",1,1,1,"{office}","{district}","gen",{special},"{candidate}","{party}",{writein},'
+        f'"{mode}",{votes},0,FALSE,20200508\n'
+    )
 
 
 def medsl_mirror(tmp_path: Path, body: str, encoding: str = "latin-1") -> Path:
@@ -267,8 +290,9 @@ def medsl_mirror(tmp_path: Path, body: str, encoding: str = "latin-1") -> Path:
 
 
 def test_medsl_latin1_and_embedded_utf8_names(tmp_path):
-    body = (medsl_row("NM", "State Representative", "District 1", "Joseline Peña", "democrat", "total", 10)
-            + medsl_row("NM", "State Representative", "District 1", "Bob Roe", "republican", "total", 8))
+    body = medsl_row("NM", "State Representative", "District 1", "Joseline Peña", "democrat", "total", 10) + medsl_row(
+        "NM", "State Representative", "District 1", "Bob Roe", "republican", "total", 8
+    )
     text = (MEDSL_HEADER + body).encode("latin-1").replace(b"Bob Roe", "André Roe".encode())
     write(tmp_path / medsl_2018.FILE, text)
     cands = medsl_2018.read(tmp_path).tables["candidates"]
@@ -341,14 +365,17 @@ def pa_mirror(tmp_path: Path, body2016: str, body2018: str = "") -> Path:
 
 
 def test_openelections_sums_counties_and_resolves_cross_filing(tmp_path):
-    mirror = pa_mirror(tmp_path, (
-        "Adams,President,,DEM,Hillary Clinton,14219\n"
-        "Beaver,State House,14,DEMREP,Jim Marshall,22801\n"
-        "Butler,State House,14,DEMREP,Jim Marshall,6698\n"
-        "Berks,State House,124,DEMREP,Jerry Knowles,8847\n"
-        "Berks,State House,124,REP,Jerry Knowles,100\n"
-        "Berks,State House,124,DEM,Sue Smith,50\n"
-    ))
+    mirror = pa_mirror(
+        tmp_path,
+        (
+            "Adams,President,,DEM,Hillary Clinton,14219\n"
+            "Beaver,State House,14,DEMREP,Jim Marshall,22801\n"
+            "Butler,State House,14,DEMREP,Jim Marshall,6698\n"
+            "Berks,State House,124,DEMREP,Jerry Knowles,8847\n"
+            "Berks,State House,124,REP,Jerry Knowles,100\n"
+            "Berks,State House,124,DEM,Sue Smith,50\n"
+        ),
+    )
     result = openelections_pa.read(mirror)
     c = result.tables["candidates"]
     marshall = c[c["candidate"] == "Jim Marshall"].iloc[0]
@@ -381,10 +408,15 @@ COMP_HEADER = "state,year,senate_total,senate_dem,senate_rep,senate_other,house_
 
 
 def test_chamber_composition_long_form_prefers_ncsl(tmp_path):
-    write(tmp_path / chamber_composition.NCSL_FILE, COMP_HEADER + "Virginia,2018,40,19,21,0,100,49,51,0\n"
-          "Nebraska,2018,49,0,0,49,0,0,0,0\n")
-    write(tmp_path / chamber_composition.LONG_FILE, COMP_HEADER + "Virginia,2018,40,19,21,0,100,49,51,0\n"
-          "Virginia,1990,40,30,10,0,100,59,39,2\nAlabama,1934,,,,,,,,\nNebraska,1950,43,,,,,,,\n")
+    write(
+        tmp_path / chamber_composition.NCSL_FILE,
+        COMP_HEADER + "Virginia,2018,40,19,21,0,100,49,51,0\nNebraska,2018,49,0,0,49,0,0,0,0\n",
+    )
+    write(
+        tmp_path / chamber_composition.LONG_FILE,
+        COMP_HEADER + "Virginia,2018,40,19,21,0,100,49,51,0\n"
+        "Virginia,1990,40,30,10,0,100,59,39,2\nAlabama,1934,,,,,,,,\nNebraska,1950,43,,,,,,,\n",
+    )
     result = chamber_composition.read(tmp_path)
     t = result.tables["chamber_composition"].set_index(["state_po", "year", "office"])
     assert t.loc[("VA", 2018, "state_house"), ["dem", "rep", "source"]].tolist() == [49, 51, "ncsl"]
@@ -405,7 +437,9 @@ def test_chamber_composition_real_virginia_2018(mirror):
 # --------------------------------------------------------------------------- county_pres
 
 MEDSL_COUNTY_HEADER = "year,state,state_po,county,FIPS,office,candidate,party,candidatevotes,totalvotes,version\n"
-TONMCG_HEADER = "state_name,county_fips,county_name,votes_gop,votes_dem,total_votes,diff,per_gop,per_dem,per_point_diff\n"
+TONMCG_HEADER = (
+    "state_name,county_fips,county_name,votes_gop,votes_dem,total_votes,diff,per_gop,per_dem,per_point_diff\n"
+)
 
 
 def county_mirror(tmp_path: Path, medsl: str, t2020: str = "", t2024: str = "") -> Path:

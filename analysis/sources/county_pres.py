@@ -34,10 +34,21 @@ from analysis.sources.princeton import STATE_PO, read_csv_strict
 
 SOURCE = "county_pres"
 MEDSL_FILE = "county/countypres_2000-2016.csv"
-TONMCG_FILES = {2020: "county/2020_US_County_Level_Presidential_Results.csv",
-                2024: "county/2024_US_County_Level_Presidential_Results.csv"}
-OUTPUT_COLUMNS = ["state_po", "county_fips", "county_name", "year", "dem_votes", "rep_votes", "total_votes", "margin",
-                  "source"]
+TONMCG_FILES = {
+    2020: "county/2020_US_County_Level_Presidential_Results.csv",
+    2024: "county/2024_US_County_Level_Presidential_Results.csv",
+}
+OUTPUT_COLUMNS = [
+    "state_po",
+    "county_fips",
+    "county_name",
+    "year",
+    "dem_votes",
+    "rep_votes",
+    "total_votes",
+    "margin",
+    "source",
+]
 
 
 def _margin(dem: pd.Series, rep: pd.Series, total: pd.Series) -> pd.Series:
@@ -55,8 +66,9 @@ def _state_po(names: pd.Series, file: str, rows: pd.Series) -> pd.Series:
 
 def _medsl(mirror: Path, result: SourceResult) -> pd.DataFrame:
     raw = read_csv_strict(mirror / MEDSL_FILE, mirror)
-    require_columns(raw, ["year", "state", "state_po", "county", "FIPS", "party", "candidatevotes", "totalvotes"],
-                    MEDSL_FILE)
+    require_columns(
+        raw, ["year", "state", "state_po", "county", "FIPS", "party", "candidatevotes", "totalvotes"], MEDSL_FILE
+    )
     result.rows_read += len(raw)
     rows = pd.Series(np.arange(1, len(raw) + 1), index=raw.index)
     frame = pd.DataFrame({"source_file": MEDSL_FILE, "source_row": rows})
@@ -97,7 +109,8 @@ def _medsl(mirror: Path, result: SourceResult) -> pd.DataFrame:
     missing = out["dem_votes"].isna() | out["rep_votes"].isna()
     result.notes.append(
         f"county_pres: MEDSL 2000-2016: {len(out)} county-years; {int(missing.sum())} with a missing D or R count "
-        "(NULL margin): " + ", ".join(f"{r.state_po} {r.county_name} {r.year}" for r in out[missing].head(8).itertuples())
+        "(NULL margin): "
+        + ", ".join(f"{r.state_po} {r.county_name} {r.year}" for r in out[missing].head(8).itertuples())
     )
     return out
 

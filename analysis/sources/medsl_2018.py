@@ -35,8 +35,18 @@ from analysis.sources.princeton import OUTPUT_COLUMNS, ma_district_name, map_par
 SOURCE = "medsl_2018"
 FILE = "statelegislative/medsl_2018/state_overall_2018.csv"
 ELECTION_DATE = "2018-11-06"
-COLUMNS = ["year", "state_po", "office", "district", "special", "candidate", "party", "writein", "mode",
-           "candidatevotes"]
+COLUMNS = [
+    "year",
+    "state_po",
+    "office",
+    "district",
+    "special",
+    "candidate",
+    "party",
+    "writein",
+    "mode",
+    "candidatevotes",
+]
 
 # office wording -> (office, seat); every legislative wording in the file.
 OFFICES = {
@@ -121,7 +131,7 @@ def _seats(frame: pd.DataFrame, result: SourceResult) -> pd.Series:
 
 
 def read(mirror: Path) -> SourceResult:
-    """State legislative candidate rows of MEDSL 2018 (docs/CONTRACT.md plus `seat`).
+    """State legislative candidate rows of MEDSL 2018 (docs/CONTRACT.md).
 
     Votes are counts summed over modes (TOTAL row preferred); won_reported and incumbent are None
     (the file has neither). kind 'special' for MEDSL's special flag, MI partial terms, HI SD-19
@@ -163,7 +173,8 @@ def read(mirror: Path) -> SourceResult:
     labels = frame[["state_po", "office", "district"]].drop_duplicates()
     parsed = pd.DataFrame(
         [_parse_district(s, o, d) for s, o, d in labels.itertuples(index=False)],
-        columns=["canonical", "label_seats", "label_special", "reason"], index=labels.index,
+        columns=["canonical", "label_seats", "label_special", "reason"],
+        index=labels.index,
     )
     labels = pd.concat([labels, parsed], axis=1)
     frame = frame.merge(labels, on=["state_po", "office", "district"], how="left", validate="many_to_one")
@@ -173,7 +184,8 @@ def read(mirror: Path) -> SourceResult:
     frame["district"] = frame["canonical"]
     frame["kind"] = np.where(
         frame["special"].str.strip().str.upper().eq("TRUE") | frame["partial_term"] | frame["label_special"],
-        "special", "general",
+        "special",
+        "general",
     )
     party_label = frame["party"].where(frame["party"].str.upper() != "NA", "")  # NA = no party label
     frame["party_raw"] = party_label
@@ -183,7 +195,9 @@ def read(mirror: Path) -> SourceResult:
     key = ["state_po", "office", "district", "seat", "kind", "candidate", "party_raw", "writein"]
     frame[key] = frame[key].fillna({"seat": ""})
     firsts = frame.groupby(key, sort=False, as_index=False).agg(
-        source_row=("source_row", "min"), party=("party", "first"), label_seats=("label_seats", "first"),
+        source_row=("source_row", "min"),
+        party=("party", "first"),
+        label_seats=("label_seats", "first"),
         modes=("mode", "nunique"),
     )
     totals = pick_mode_total(frame, key, mode_col="mode", votes_col="votes")

@@ -60,7 +60,7 @@ def _read_file(mirror: Path, name: str, result: SourceResult) -> pd.DataFrame:
 
 
 def read(mirror: Path) -> SourceResult:
-    """PA House/Senate candidate rows for 2016 and 2018 (docs/CONTRACT.md plus `seat`, always None).
+    """PA House/Senate candidate rows for 2016 and 2018 (docs/CONTRACT.md; `seat` always None).
 
     Votes are counts summed over counties; won_reported and incumbent are None (not published).
     """
@@ -68,13 +68,17 @@ def read(mirror: Path) -> SourceResult:
     result = SourceResult(SOURCE)
     frame = pd.concat([_read_file(mirror, name, result) for name in FILES], ignore_index=True)
     frame["state_po"] = "PA"
-    frame["district"] = [canonical_district("PA", o, d) for o, d in zip(frame["office"], frame["district"], strict=True)]
+    frame["district"] = [
+        canonical_district("PA", o, d) for o, d in zip(frame["office"], frame["district"], strict=True)
+    ]
     frame["candidate"] = frame["candidate"].map(fold_ws)
     frame["party_raw"] = frame["party"].map(fold_ws).str.upper()
 
     key = ["source_file", "year", "election_date", "office", "district", "candidate", "party_raw"]
     rows = frame.groupby(key, sort=False, as_index=False).agg(
-        source_row=("source_row", "min"), votes=("votes", "sum"), counties=("county", "nunique"),
+        source_row=("source_row", "min"),
+        votes=("votes", "sum"),
+        counties=("county", "nunique"),
         state_po=("state_po", "first"),
     )
     rows["party"], result.unmapped_labels = map_parties(rows["party_raw"], SOURCE)

@@ -53,16 +53,57 @@ OUTPUT_COLUMNS = CANDIDATE_COLUMNS + [c for c in ("seat",) if c not in CANDIDATE
 POSITION_NAMES = {"WA": {"A": "1", "B": "2"}, "ID": {"A": "A", "B": "B"}}
 
 STATE_PO = {
-    "Alabama": "AL", "Alaska": "AK", "Arizona": "AZ", "Arkansas": "AR", "California": "CA", "Colorado": "CO",
-    "Connecticut": "CT", "Delaware": "DE", "District of Columbia": "DC", "Florida": "FL", "Georgia": "GA",
-    "Hawaii": "HI", "Idaho": "ID", "Illinois": "IL", "Indiana": "IN", "Iowa": "IA", "Kansas": "KS",
-    "Kentucky": "KY", "Louisiana": "LA", "Maine": "ME", "Maryland": "MD", "Massachusetts": "MA",
-    "Michigan": "MI", "Minnesota": "MN", "Mississippi": "MS", "Missouri": "MO", "Montana": "MT",
-    "Nebraska": "NE", "Nevada": "NV", "New Hampshire": "NH", "New Jersey": "NJ", "New Mexico": "NM",
-    "New York": "NY", "North Carolina": "NC", "North Dakota": "ND", "Ohio": "OH", "Oklahoma": "OK",
-    "Oregon": "OR", "Pennsylvania": "PA", "Rhode Island": "RI", "South Carolina": "SC", "South Dakota": "SD",
-    "Tennessee": "TN", "Texas": "TX", "Utah": "UT", "Vermont": "VT", "Virginia": "VA", "Washington": "WA",
-    "West Virginia": "WV", "Wisconsin": "WI", "Wyoming": "WY",
+    "Alabama": "AL",
+    "Alaska": "AK",
+    "Arizona": "AZ",
+    "Arkansas": "AR",
+    "California": "CA",
+    "Colorado": "CO",
+    "Connecticut": "CT",
+    "Delaware": "DE",
+    "District of Columbia": "DC",
+    "Florida": "FL",
+    "Georgia": "GA",
+    "Hawaii": "HI",
+    "Idaho": "ID",
+    "Illinois": "IL",
+    "Indiana": "IN",
+    "Iowa": "IA",
+    "Kansas": "KS",
+    "Kentucky": "KY",
+    "Louisiana": "LA",
+    "Maine": "ME",
+    "Maryland": "MD",
+    "Massachusetts": "MA",
+    "Michigan": "MI",
+    "Minnesota": "MN",
+    "Mississippi": "MS",
+    "Missouri": "MO",
+    "Montana": "MT",
+    "Nebraska": "NE",
+    "Nevada": "NV",
+    "New Hampshire": "NH",
+    "New Jersey": "NJ",
+    "New Mexico": "NM",
+    "New York": "NY",
+    "North Carolina": "NC",
+    "North Dakota": "ND",
+    "Ohio": "OH",
+    "Oklahoma": "OK",
+    "Oregon": "OR",
+    "Pennsylvania": "PA",
+    "Rhode Island": "RI",
+    "South Carolina": "SC",
+    "South Dakota": "SD",
+    "Tennessee": "TN",
+    "Texas": "TX",
+    "Utah": "UT",
+    "Vermont": "VT",
+    "Virginia": "VA",
+    "Washington": "WA",
+    "West Virginia": "WV",
+    "Wisconsin": "WI",
+    "Wyoming": "WY",
 }
 
 # States whose lower-house elections are held in odd years; an even-year row is a special.
@@ -79,8 +120,9 @@ AVERAGED_2018 = {"AZ", "ID", "MA", "MD", "ND", "NJ", "SD", "VT", "WV"}
 # --------------------------------------------------------------------------- shared helpers
 
 
-def read_csv_strict(path: Path, mirror: Path, encoding: str = "utf-8", header: bool = True,
-                    names: list[str] | None = None) -> pd.DataFrame:
+def read_csv_strict(
+    path: Path, mirror: Path, encoding: str = "utf-8", header: bool = True, names: list[str] | None = None
+) -> pd.DataFrame:
     """Read a CSV as text columns; malformed input raises InputError naming file and 1-based data row.
 
     Catches: undecodable bytes (wrong encoding), NUL bytes (UTF-16 or binary), rows with too many
@@ -149,8 +191,17 @@ _ORDINAL_WORDS = {
     )
 }
 _TENS = {"twent": 20, "thirt": 30, "fort": 40}
-_UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-          "ninth": 9}
+_UNITS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+}
 
 
 def _ordinal_word_value(word: str) -> int | None:
@@ -234,6 +285,7 @@ def bool_or_none(values: pd.Series) -> pd.Series:
 
 # --------------------------------------------------------------------------- district frames
 
+
 def _party_totals(frame: pd.DataFrame, file: str) -> pd.DataFrame:
     """post1971 / 2018 / post2013 layout -> district frame."""
     require_columns(frame, ["State", "Year", "District", "Dem Votes", "GOP Votes", "Incumbent", "Party"], file)
@@ -250,7 +302,9 @@ def _party_totals(frame: pd.DataFrame, file: str) -> pd.DataFrame:
             "dem": to_votes(frame["Dem Votes"], file, "Dem Votes", rows),
             "rep": to_votes(frame["GOP Votes"], file, "GOP Votes", rows),
             "oth": to_votes(frame["Other Votes"], file, "Other Votes", rows) if "Other Votes" in frame else np.nan,
-            "dem_name": None, "rep_name": None, "oth_name": None,
+            "dem_name": None,
+            "rep_name": None,
+            "oth_name": None,
             "winner": frame["Party"].str.strip(),
             "inc_dem": incumbent.eq("D").astype(object).where(has_inc, None),
             "inc_rep": incumbent.eq("R").astype(object).where(has_inc, None),
@@ -266,8 +320,20 @@ def _party_totals(frame: pd.DataFrame, file: str) -> pd.DataFrame:
 
 def _candidate_layout(frame: pd.DataFrame, file: str) -> pd.DataFrame:
     """2016_election_results.csv / va2017.csv layout (names per party, no winner flag) -> district frame."""
-    cols = ["Democrat", "Republican", "Other", "State", "Year", "District", "Democrat Incumbent", "Democrat Votes",
-            "Republican Incumbent", "Republican Votes", "Other Incumbent", "Other Votes"]
+    cols = [
+        "Democrat",
+        "Republican",
+        "Other",
+        "State",
+        "Year",
+        "District",
+        "Democrat Incumbent",
+        "Democrat Votes",
+        "Republican Incumbent",
+        "Republican Votes",
+        "Other Incumbent",
+        "Other Votes",
+    ]
     require_columns(frame, cols, file)
     rows = pd.Series(np.arange(1, len(frame) + 1), index=frame.index)
     state = frame["State"].str.strip().map(STATE_PO)
@@ -289,7 +355,9 @@ def _candidate_layout(frame: pd.DataFrame, file: str) -> pd.DataFrame:
             "dem": to_votes(frame["Democrat Votes"], file, "Democrat Votes", rows),
             "rep": to_votes(frame["Republican Votes"], file, "Republican Votes", rows),
             "oth": to_votes(frame["Other Votes"], file, "Other Votes", rows),
-            "dem_name": name("Democrat"), "rep_name": name("Republican"), "oth_name": name("Other"),
+            "dem_name": name("Democrat"),
+            "rep_name": name("Republican"),
+            "oth_name": name("Other"),
             "winner": None,
             # 'Other Incumbent' is 0 where there is no other candidate: not a flag, so None.
             "inc_dem": bool_or_none(frame["Democrat Incumbent"]),
@@ -371,8 +439,20 @@ def _candidates_from_districts(frame: pd.DataFrame) -> pd.DataFrame:
         ("rep", "Republican", "Republican candidate", winner.eq("R")),
         ("oth", "Other", "Other candidates", winner.isin(["I", "Other"])),
     ):
-        part = frame[["source_file", "source_row", "state_po", "office", "district", "seat", "year",
-                      "election_date", "kind", "seats"]].copy()
+        part = frame[
+            [
+                "source_file",
+                "source_row",
+                "state_po",
+                "office",
+                "district",
+                "seat",
+                "year",
+                "election_date",
+                "kind",
+                "seats",
+            ]
+        ].copy()
         part["candidate"] = frame[f"{col}_name"].fillna(default)
         part["party_raw"] = label
         part["votes"] = frame[col].astype(float)
@@ -390,6 +470,9 @@ def _nj_2017(frame: pd.DataFrame, file: str) -> pd.DataFrame:
     """nj2017.csv (no header): candidate-level Assembly results, two seats per district."""
     rows = pd.Series(np.arange(1, len(frame) + 1), index=frame.index)
     state = frame["state"].str.strip().map(STATE_PO)
+    if state.isna().any():
+        pos = int(state.isna().to_numpy().nonzero()[0][0])
+        raise InputError(file, f"unknown state name {frame['state'].iloc[pos]!r}", row=pos + 1, column="state")
     out = pd.DataFrame(
         {
             "source_file": file,
@@ -415,8 +498,11 @@ def _nj_2017(frame: pd.DataFrame, file: str) -> pd.DataFrame:
     # listed as the Democrat). The first row keeps the name; the repeat is renamed, not merged.
     repeated = out.duplicated(["district", "candidate"], keep="first")
     out.loc[repeated, "candidate"] = (
-        "Unnamed " + out.loc[repeated, "party_raw"] + " candidate (name repeated at source, row "
-        + out.loc[repeated, "source_row"].astype(str) + ")"
+        "Unnamed "
+        + out.loc[repeated, "party_raw"]
+        + " candidate (name repeated at source, row "
+        + out.loc[repeated, "source_row"].astype(str)
+        + ")"
     )
     return out
 
@@ -425,7 +511,7 @@ def _nj_2017(frame: pd.DataFrame, file: str) -> pd.DataFrame:
 
 
 def read(mirror: Path) -> SourceResult:
-    """Princeton lower-house results as candidate rows (docs/CONTRACT.md plus `seat`), source 'princeton'.
+    """Princeton lower-house results as candidate rows (docs/CONTRACT.md), source 'princeton'.
 
     tables['candidates']: votes are raw counts (placeholders 100 / 1 kept); office 'state_house';
     kind 'general', or 'special' for an even-year row of an odd-year state (VA/NJ/MS/LA 2018).
@@ -443,8 +529,9 @@ def read(mirror: Path) -> SourceResult:
     old = _party_totals(post1971, POST1971)
     new = _party_totals(post2013, POST2013)
     e2018 = _party_totals(y2018, FILE_2018)
-    names = pd.concat([_candidate_layout(c2016, CANDIDATES_2016), _candidate_layout(va2017, VA_2017)],
-                      ignore_index=True)
+    names = pd.concat(
+        [_candidate_layout(c2016, CANDIDATES_2016), _candidate_layout(va2017, VA_2017)], ignore_index=True
+    )
 
     # Candidate files carry no winner flag: take 'Party' from the post2013 row of the same election
     # (its votes are identical; disagreements are reported).
@@ -459,18 +546,21 @@ def read(mirror: Path) -> SourceResult:
 
     # Which file supplies each election (module docstring); the rest are recorded as duplicates.
     result.reject(old[old["year"] >= 2018], "duplicate: 2018 is read from 2018_Statehouses_20181203.csv")
-    result.reject(old[old["year"].between(2013, 2017)],
-                  "duplicate: 2013-2017 is read from post2013 (Other Votes, untruncated half votes) or the "
-                  "VA/NJ 2017 candidate files")
+    result.reject(
+        old[old["year"].between(2013, 2017)],
+        "duplicate: 2013-2017 is read from post2013 (Other Votes, untruncated half votes) or the "
+        "VA/NJ 2017 candidate files",
+    )
     _note_agreement(result, old[old["year"] >= 2013], pd.concat([new, e2018]))
     old = old[old["year"] <= 2012]
 
-    covered = new.set_index(["state_po", "year"]).index.isin(names.set_index(["state_po", "year"]).index)
+    covered = new.set_index(key).index.isin(names.set_index(key).index)
     nj = new["state_po"].eq("NJ")
     result.reject(new[covered], "duplicate: same election in 2016_election_results.csv / va2017.csv (with names)")
     result.reject(new[nj & new["year"].eq(2017)], "duplicate: NJ 2017 is read from nj2017.csv (candidate level)")
-    result.reject(new[nj & new["year"].isin([2013, 2015])],
-                  "multi-member district: NJ Assembly votes averaged over the two seats")
+    result.reject(
+        new[nj & new["year"].isin([2013, 2015])], "multi-member district: NJ Assembly votes averaged over the two seats"
+    )
     new = new[~covered & ~nj]
 
     averaged = e2018["state_po"].isin(AVERAGED_2018)
@@ -537,6 +627,9 @@ def _add_notes(result: SourceResult, frame: pd.DataFrame, rows: pd.DataFrame) ->
         "those rows are renamed 'Unnamed <party> candidate (name repeated at source, row n)', votes kept.",
         "princeton: MN 2016 HD-32B is 0/0 in post2013/2016 files (election postponed to a Feb 2017 special); "
         "post1971 has 3,327 D / 3,789 R; left out.",
-        "princeton: 2018 NC is suspect per SOURCES.md (66 R / 54 D vs MEDSL 65 / 55).",
+        "princeton: 2018_Statehouses_20181203.csv is a pre-certification snapshot (Dec 3, 2018): PA House "
+        "counts differ from the certified ones in most districts (HD-2 D 13,188 vs 13,736 in MEDSL/OpenElections), "
+        "and 4 close races name the other winner than MEDSL 2018: CT-17, KS-72, NC-103, OH-28 (hence NC 66 R / "
+        "54 D vs 65 / 55, SOURCES.md). The build trusts medsl_2018 first for 2018.",
         f"princeton: {len(rows)} candidate rows, years {int(rows['year'].min())}-{int(rows['year'].max())}.",
     ]
