@@ -159,7 +159,7 @@ def assign_plans(frame: pd.DataFrame, plans: pd.DataFrame) -> pd.Series:
 def pick_mode_total(frame: pd.DataFrame, keys: list[str], mode_col: str = "mode", votes_col: str = "votes") -> pd.DataFrame:
     """Vote modes: use the TOTAL row where a group has one, otherwise sum the modes; never both."""
     mode = frame[mode_col].fillna("").str.upper().str.strip()
-    has_total = mode.eq("TOTAL").groupby([frame[k] for k in keys]).transform("any")
+    has_total = mode.eq("TOTAL").groupby([frame[k] for k in keys], dropna=False).transform("any")
     keep = frame[mode.eq("TOTAL") | ~has_total]
     return keep.groupby(keys, dropna=False, as_index=False, sort=False)[votes_col].sum(min_count=1)
 

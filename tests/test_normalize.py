@@ -154,3 +154,9 @@ def test_position_seats_are_separate_contests():
     races, _ = nz.build_contests(pd.DataFrame(rows))
     assert sorted(races["race_id"]) == ["XX-state_house-1-seat1-2024-general", "XX-state_house-1-seat2-2024-general"]
     assert list(races.sort_values("seat")["winner_party"]) == ["REP", "DEM"]
+
+
+def test_pick_mode_total_keeps_groups_with_missing_keys():
+    f = pd.DataFrame({"k": ["a", "a", None], "mode": ["TOTAL", "ABSENTEE", "TOTAL"], "votes": [10, 4, 7]})
+    out = nz.pick_mode_total(f, ["k"])
+    assert sorted(out["votes"]) == [7, 10]

@@ -24,20 +24,75 @@ from analysis.sources import medsl_precinct_2024 as medsl
 # --------------------------------------------------------------------------- MEDSL fixtures
 
 HEADER = [
-    "precinct", "office", "party_detailed", "party_simplified", "mode", "votes", "county_name", "county_fips",
-    "jurisdiction_name", "jurisdiction_fips", "candidate", "district", "dataverse", "year", "stage", "state",
-    "special", "writein", "state_po", "state_fips", "state_cen", "state_ic", "date", "magnitude",
+    "precinct",
+    "office",
+    "party_detailed",
+    "party_simplified",
+    "mode",
+    "votes",
+    "county_name",
+    "county_fips",
+    "jurisdiction_name",
+    "jurisdiction_fips",
+    "candidate",
+    "district",
+    "dataverse",
+    "year",
+    "stage",
+    "state",
+    "special",
+    "writein",
+    "state_po",
+    "state_fips",
+    "state_cen",
+    "state_ic",
+    "date",
+    "magnitude",
 ]
 
 
-def row(precinct, office, candidate, party, votes, district="", *, state="PA", mode="TOTAL", special="FALSE",
-        writein="FALSE", stage="GEN", magnitude="1", county="42001", jurisdiction="ADAMS"):
+def row(
+    precinct,
+    office,
+    candidate,
+    party,
+    votes,
+    district="",
+    *,
+    state="PA",
+    mode="TOTAL",
+    special="FALSE",
+    writein="FALSE",
+    stage="GEN",
+    magnitude="1",
+    county="42001",
+    jurisdiction="ADAMS",
+):
     return {
-        "precinct": precinct, "office": office, "party_detailed": party, "party_simplified": party, "mode": mode,
-        "votes": votes, "county_name": "C", "county_fips": county, "jurisdiction_name": jurisdiction,
-        "jurisdiction_fips": county, "candidate": candidate, "district": district, "dataverse": "X", "year": "2024",
-        "stage": stage, "state": "S", "special": special, "writein": writein, "state_po": state, "state_fips": "1",
-        "state_cen": "1", "state_ic": "1", "date": "2024-11-05", "magnitude": magnitude,
+        "precinct": precinct,
+        "office": office,
+        "party_detailed": party,
+        "party_simplified": party,
+        "mode": mode,
+        "votes": votes,
+        "county_name": "C",
+        "county_fips": county,
+        "jurisdiction_name": jurisdiction,
+        "jurisdiction_fips": county,
+        "candidate": candidate,
+        "district": district,
+        "dataverse": "X",
+        "year": "2024",
+        "stage": stage,
+        "state": "S",
+        "special": special,
+        "writein": writein,
+        "state_po": state,
+        "state_fips": "1",
+        "state_cen": "1",
+        "state_ic": "1",
+        "date": "2024-11-05",
+        "magnitude": magnitude,
     }
 
 
@@ -116,8 +171,28 @@ def test_nh_named_districts_magnitude_and_recount(tmp_path):
     rows = [
         row("ALTON", "STATE HOUSE", "ANN A", "DEMOCRAT", "500", "BELKNAP 005", magnitude="4.0", **nh),
         row("ALTON", "STATE HOUSE", "BOB B", "REPUBLICAN", "400", "BELKNAP 005", magnitude="4.0", **nh),
-        row("ALTON", "STATE HOUSE", "ANN A", "DEMOCRAT", "503", "BELKNAP 005", magnitude="4.0", stage="GEN RECOUNT", **nh),
-        row("ALTON", "STATE HOUSE", "BOB B", "REPUBLICAN", "398", "BELKNAP 005", magnitude="4.0", stage="GEN RECOUNT", **nh),
+        row(
+            "ALTON",
+            "STATE HOUSE",
+            "ANN A",
+            "DEMOCRAT",
+            "503",
+            "BELKNAP 005",
+            magnitude="4.0",
+            stage="GEN RECOUNT",
+            **nh,
+        ),
+        row(
+            "ALTON",
+            "STATE HOUSE",
+            "BOB B",
+            "REPUBLICAN",
+            "398",
+            "BELKNAP 005",
+            magnitude="4.0",
+            stage="GEN RECOUNT",
+            **nh,
+        ),
         row("ALTON", "STATE SENATE", "CAL C", "DEMOCRAT", "700", "007", **nh),
         row("ALTON", "BALLOTS CAST", "", "", "600", "", mode="ELECTION DAY", **nh),
     ]
@@ -128,11 +203,14 @@ def test_nh_named_districts_magnitude_and_recount(tmp_path):
     assert c.loc["ANN A", "votes"] == 503  # the recount replaces election night, never added to it
     assert c.loc["BOB B", "votes"] == 398
     assert c.loc["CAL C", "district"] == "7"
-    assert sorted(result.rejected.loc[result.rejected["reason"].str.startswith("superseded by recount"), "source_row"]) == [1, 2]
+    assert sorted(
+        result.rejected.loc[result.rejected["reason"].str.startswith("superseded by recount"), "source_row"]
+    ) == [1, 2]
 
 
-@pytest.mark.parametrize("raw,expected", [("BELKNAP 001", "Belknap-1"), ("HILLSBOROUGH 045", "Hillsborough-45"),
-                                          ("COOS 007", "Coos-7")])
+@pytest.mark.parametrize(
+    "raw,expected", [("BELKNAP 001", "Belknap-1"), ("HILLSBOROUGH 045", "Hillsborough-45"), ("COOS 007", "Coos-7")]
+)
 def test_nh_house_district_form(raw, expected):
     assert medsl.nh_house_district(raw) == expected
 
@@ -256,14 +334,20 @@ def test_medsl_missing_column(tmp_path):
 
 
 def test_medsl_non_numeric_vote(tmp_path):
-    rows = [row("1", "STATE HOUSE", "ANN A", "DEMOCRAT", "1", "001"), row("2", "STATE HOUSE", "ANN A", "DEMOCRAT", "12x", "001")]
+    rows = [
+        row("1", "STATE HOUSE", "ANN A", "DEMOCRAT", "1", "001"),
+        row("2", "STATE HOUSE", "ANN A", "DEMOCRAT", "12x", "001"),
+    ]
     with pytest.raises(InputError) as err:
         read_medsl(tmp_path, rows)
     assert (err.value.row, err.value.column) == (2, "votes")
 
 
 def test_medsl_wrong_encoding(tmp_path):
-    rows = [row("1", "STATE HOUSE", "ANN A", "DEMOCRAT", "1", "001"), row("2", "STATE HOUSE", "TOYA LÓPEZ", "GREEN", "3", "001")]
+    rows = [
+        row("1", "STATE HOUSE", "ANN A", "DEMOCRAT", "1", "001"),
+        row("2", "STATE HOUSE", "TOYA LÓPEZ", "GREEN", "3", "001"),
+    ]
     with pytest.raises(InputError) as err:
         read_medsl(tmp_path, rows, encoding="latin-1")
     assert (err.value.row, err.value.column) == (2, "candidate")
@@ -282,9 +366,13 @@ def test_medsl_truncated_row(tmp_path):
 def test_medsl_corrupt_zip_and_member_fallback(tmp_path):
     folder = tmp_path / medsl.FOLDER
     folder.mkdir(parents=True)
-    good = (folder / "ga24.zip")
-    write_zip(tmp_path, "ga", csv_bytes([row("1", "STATE HOUSE", "ANN A", "DEMOCRAT", "1", "001", state="GA")]),
-              member="renamed.csv")
+    good = folder / "ga24.zip"
+    write_zip(
+        tmp_path,
+        "ga",
+        csv_bytes([row("1", "STATE HOUSE", "ANN A", "DEMOCRAT", "1", "001", state="GA")]),
+        member="renamed.csv",
+    )
     assert cands_of(medsl.read(tmp_path, states=("ga",))).loc["ANN A", "votes"] == 1
     good.write_bytes(good.read_bytes()[:60])
     with pytest.raises(InputError) as err:
@@ -358,8 +446,11 @@ def test_real_pa_cross_filed_mcandrew(medsl_real):
 def test_real_pa_house_margins_agree_with_multistate(medsl_real, mirror):
     """Precinct-derived PA House margins vs MultiState's StateNavigate margins (independent source)."""
     with gzip.open(mirror / "statelegislative/multistate_elections/districts/PA.json.gz") as fh:
-        ms = {d["district_number"]: float(d["pres_2024_margin"]) for d in json.load(fh)["districts"]
-              if d["chamber"] == "House"}
+        ms = {
+            d["district_number"]: float(d["pres_2024_margin"])
+            for d in json.load(fh)["districts"]
+            if d["chamber"] == "House"
+        }
     p = medsl_real.tables["presidential"]
     p = p[(p.state_po == "PA") & (p.office == "state_house")]
     diff = (p["margin"] - p["district"].map(ms)).abs()
@@ -395,39 +486,72 @@ def test_dke_thousands_two_party_margin_and_years(tmp_path):
     assert p.loc[("2", 2012), "margin"] == pytest.approx(-50.0)
     row_ = p.loc[("2", 2016)]
     assert row_["margin_basis"] == "two_party" and pd.isna(row_["total_votes"])
-    assert (row_["state_po"], row_["office"], row_["lines_year"], bool(row_["old_lines"])) == ("VA", "state_house", 2016, True)
+    assert (row_["state_po"], row_["office"], row_["lines_year"], bool(row_["old_lines"])) == (
+        "VA",
+        "state_house",
+        2016,
+        True,
+    )
     assert result.rows_read == 2 and len(p) == 4
 
 
 def test_dke_nominee_decides_mislabelled_year_and_one_year_files(tmp_path):
-    write_dke(tmp_path, "UT_Upper.csv", "STATE,DISTRICT,Clinton 2012 President D,Trump 2012 President R\nUT,UT Senate 1,10,6\n")
-    write_dke(tmp_path, "AR_Lower.csv", "STATE,DISTRICT,Obama 2012 President D,Romney 2012 President R\nAR,AR House 1,3,6\n")
+    write_dke(
+        tmp_path,
+        "UT_Upper.csv",
+        "STATE,DISTRICT,Clinton 2012 President D,Trump 2012 President R\nUT,UT Senate 1,10,6\n",
+    )
+    write_dke(
+        tmp_path, "AR_Lower.csv", "STATE,DISTRICT,Obama 2012 President D,Romney 2012 President R\nAR,AR House 1,3,6\n"
+    )
     p = dke_sld.read(tmp_path).tables["presidential"].set_index("state_po")
     assert p.loc["UT", "pres_year"] == 2016
     assert p.loc["AR", "pres_year"] == 2012
 
 
 def test_dke_district_forms_and_shared_lines(tmp_path):
-    write_dke(tmp_path, "NH_Lower.csv", " STATE,DISTRICT, Clinton 2016 President D,Trump 2016 President R\n"
-              "NH,NH House Belknap 01,1,2\nNH,NH House Belknap 08 (F),3,4\n")
-    write_dke(tmp_path, "MD_Lower.csv", "STATE,DISTRICT,Clinton 2016 President D,Trump 2016 President R\nMD,MD House 01A,1,2\n")
-    write_dke(tmp_path, "NC_Upper.csv", "STATE,DISTRICT,Clinton 2016 President D,Trump 2016 President R\n"
-              "NC,NC State Senate (2020) 7,1,2\n")
-    write_dke(tmp_path, "AZ_Upper.csv", "STATE,DISTRICT,Clinton 2016 President D,Trump 2016 President R\n"
-              "AZ,AZ Legislature 1,1,2\n")
-    write_dke(tmp_path, "VT_Lower.csv", "STATE,DISTRICT,Clinton 2016 President D,Trump 2016 President R\n"
-              "VT,VT House Bennington 2-1 ,1,2\n")
+    write_dke(
+        tmp_path,
+        "NH_Lower.csv",
+        " STATE,DISTRICT, Clinton 2016 President D,Trump 2016 President R\n"
+        "NH,NH House Belknap 01,1,2\nNH,NH House Belknap 08 (F),3,4\n",
+    )
+    write_dke(
+        tmp_path,
+        "MD_Lower.csv",
+        "STATE,DISTRICT,Clinton 2016 President D,Trump 2016 President R\nMD,MD House 01A,1,2\n",
+    )
+    write_dke(
+        tmp_path,
+        "NC_Upper.csv",
+        "STATE,DISTRICT,Clinton 2016 President D,Trump 2016 President R\nNC,NC State Senate (2020) 7,1,2\n",
+    )
+    write_dke(
+        tmp_path,
+        "AZ_Upper.csv",
+        "STATE,DISTRICT,Clinton 2016 President D,Trump 2016 President R\nAZ,AZ Legislature 1,1,2\n",
+    )
+    write_dke(
+        tmp_path,
+        "VT_Lower.csv",
+        "STATE,DISTRICT,Clinton 2016 President D,Trump 2016 President R\nVT,VT House Bennington 2-1 ,1,2\n",
+    )
     p = dke_sld.read(tmp_path).tables["presidential"]
     got = set(zip(p.state_po, p.office, p.district, p.lines_year, strict=True))
     assert got == {
-        ("NH", "state_house", "Belknap-1", 2016), ("NH", "state_house", "Belknap-8", 2016),
-        ("MD", "state_house", "1A", 2016), ("NC", "state_senate", "7", 2020),
-        ("AZ", "state_senate", "1", 2016), ("AZ", "state_house", "1", 2016),
+        ("NH", "state_house", "Belknap-1", 2016),
+        ("NH", "state_house", "Belknap-8", 2016),
+        ("MD", "state_house", "1A", 2016),
+        ("NC", "state_senate", "7", 2020),
+        ("AZ", "state_senate", "1", 2016),
+        ("AZ", "state_house", "1", 2016),
         ("VT", "state_house", "Bennington-2-1", 2016),
     }
 
 
-@pytest.mark.parametrize("district", ["MA House 1st Barnstable", "MA Senate Berkshire, Hampshire, Franklin and Hampden"])
+@pytest.mark.parametrize(
+    "district", ["MA House 1st Barnstable", "MA Senate Berkshire, Hampshire, Franklin and Hampden"]
+)
 def test_dke_named_districts_keep_state_names(district):
     expected = district.split(" ", 2)[2]
     assert dke_sld.dke_district("MA", "state_house", district) == expected
@@ -452,14 +576,22 @@ def test_dke_missing_column_and_half_year(tmp_path):
 
 
 def test_dke_wrong_encoding_and_truncated(tmp_path):
-    write_dke(tmp_path, "MA_Lower.csv", "STATE,DISTRICT,Clinton 2016 President D,Trump 2016 President R\n"
-              "MA,MA House Barnstable \u2013 Dukes,1,2\n", encoding="cp1252")
+    write_dke(
+        tmp_path,
+        "MA_Lower.csv",
+        "STATE,DISTRICT,Clinton 2016 President D,Trump 2016 President R\nMA,MA House Barnstable \u2013 Dukes,1,2\n",
+        encoding="cp1252",
+    )
     with pytest.raises(InputError) as err:
         dke_sld.read(tmp_path)
     assert "UTF-8" in err.value.message
     assert (err.value.file, err.value.row, err.value.column) == (f"{dke_sld.FOLDER}/MA_Lower.csv", 1, "DISTRICT")
-    write_dke(tmp_path, "MA_Lower.csv", "STATE,DISTRICT,Clinton 2016 President D,Trump 2016 President R\n"
-              "MA,MA House 1st Barnstable,1,2\nMA,MA House 2nd Barnstable,3")
+    write_dke(
+        tmp_path,
+        "MA_Lower.csv",
+        "STATE,DISTRICT,Clinton 2016 President D,Trump 2016 President R\n"
+        "MA,MA House 1st Barnstable,1,2\nMA,MA House 2nd Barnstable,3",
+    )
     with pytest.raises(InputError) as err:
         dke_sld.read(tmp_path)
     assert (err.value.row, err.value.column) == (2, "Trump 2016 President R")
@@ -500,14 +632,23 @@ def test_jdjohn215_rows(tmp_path):
     va = p.loc[("VA", "state_senate", "1")]
     assert (va["dem_votes"], va["rep_votes"], va["total_votes"]) == (42555, 76625, 121125)
     assert p.loc[("ME", "state_house", "7"), "margin"] == pytest.approx(30.0)
-    assert (va["margin_basis"], va["lines_year"], va["pres_year"], va["source"]) == ("all_votes", 2024, 2024, "jdjohn215")
+    assert (va["margin_basis"], va["lines_year"], va["pres_year"], va["source"]) == (
+        "all_votes",
+        2024,
+        2024,
+        "jdjohn215",
+    )
     assert result.rows_read == 2
 
 
 @pytest.mark.parametrize(
     "body,row,column",
-    [("virginia,upper,001,4x,7,12\n", 1, "harris"), ("narnia,upper,001,1,2,3\n", 1, "state"),
-     ("iowa,upper,001,1,2,3\niowa,middle,002,1,2,3\n", 2, "house"), ("iowa,upper,001,5,5,3\n", 1, "total_2024")],
+    [
+        ("virginia,upper,001,4x,7,12\n", 1, "harris"),
+        ("narnia,upper,001,1,2,3\n", 1, "state"),
+        ("iowa,upper,001,1,2,3\niowa,middle,002,1,2,3\n", 2, "house"),
+        ("iowa,upper,001,5,5,3\n", 1, "total_2024"),
+    ],
 )
 def test_jdjohn215_malformed(tmp_path, body, row, column):
     write_jd(tmp_path, JD_HEADER + body)

@@ -37,12 +37,26 @@ SHARED_LINES = {"AZ", "ID", "ND", "NJ", "WA"}
 LINES_YEAR = 2016
 # NC districts are labelled '(2020)': the 2019 court-ordered remedial maps used in the 2020 election.
 LINES_YEAR_BY_STATE = {"NC": 2020}
-_PREFIX = re.compile(r"^[A-Z]{2}\s+(?:State\s+)?(?:House|Senate|Assembly|Legislature)\s*(?:\(\d{4}\))?\s*", re.IGNORECASE)
+_PREFIX = re.compile(
+    r"^[A-Z]{2}\s+(?:State\s+)?(?:House|Senate|Assembly|Legislature)\s*(?:\(\d{4}\))?\s*", re.IGNORECASE
+)
 _NAMED_NUMBERED = re.compile(r"^(?P<name>.*?[A-Za-z])\s+(?P<num>\d+(?:-\d+)?)$")
 
 COLUMNS = [
-    "state_po", "office", "district", "lines_year", "pres_year", "dem_votes", "rep_votes", "total_votes",
-    "margin", "margin_basis", "source", "old_lines", "source_file", "source_row",
+    "state_po",
+    "office",
+    "district",
+    "lines_year",
+    "pres_year",
+    "dem_votes",
+    "rep_votes",
+    "total_votes",
+    "margin",
+    "margin_basis",
+    "source",
+    "old_lines",
+    "source_file",
+    "source_row",
 ]
 
 
@@ -63,7 +77,9 @@ def read(mirror: Path) -> SourceResult:
             f"{SOURCE}: {', '.join(shared)} publish one 'Legislature' file; its rows are emitted for state_house "
             "too, because House members are elected from the same legislative districts"
         )
-    result.tables["presidential"] = table[COLUMNS].sort_values(["state_po", "office", "pres_year", "district"]).reset_index(drop=True)
+    result.tables["presidential"] = (
+        table[COLUMNS].sort_values(["state_po", "office", "pres_year", "district"]).reset_index(drop=True)
+    )
     return result
 
 
@@ -80,7 +96,9 @@ def read_file(path: Path, mirror: Path, result: SourceResult) -> pd.DataFrame:
     wrong_state = raw["STATE"].map(fold_ws).str.upper() != st
     if wrong_state.any():
         row = int(raw.loc[wrong_state, "source_row"].iloc[0])
-        raise InputError(file, f"STATE {raw.loc[wrong_state, 'STATE'].iloc[0]!r} in a file named for {st}", row=row, column="STATE")
+        raise InputError(
+            file, f"STATE {raw.loc[wrong_state, 'STATE'].iloc[0]!r} in a file named for {st}", row=row, column="STATE"
+        )
     office = "state_senate" if chamber == "Upper" else "state_house"
     districts = raw["DISTRICT"].map(lambda text: dke_district(st, office, text))
     frames = []
@@ -90,17 +108,29 @@ def read_file(path: Path, mirror: Path, result: SourceResult) -> pd.DataFrame:
         missing = dem.isna() | rep.isna()
         if missing.any():
             result.reject(raw[missing], f"no {year} presidential votes", column=dem_col)
-        frames.append(pd.DataFrame({
-            "state_po": st, "office": office, "district": districts, "pres_year": year,
-            "dem_votes": dem, "rep_votes": rep, "source_file": file, "source_row": raw["source_row"],
-        })[~missing])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "state_po": st,
+                    "office": office,
+                    "district": districts,
+                    "pres_year": year,
+                    "dem_votes": dem,
+                    "rep_votes": rep,
+                    "source_file": file,
+                    "source_row": raw["source_row"],
+                }
+            )[~missing]
+        )
     if not frames:
         raise InputError(file, f"no presidential columns ('<Name> <year> President D/R'); found {list(raw.columns)}")
     out = pd.concat(frames, ignore_index=True)
     duplicated = out.duplicated(["district", "pres_year"])
     if duplicated.any():
         row = int(out.loc[duplicated, "source_row"].iloc[0])
-        raise InputError(file, f"district {out.loc[duplicated, 'district'].iloc[0]!r} appears twice", row=row, column="DISTRICT")
+        raise InputError(
+            file, f"district {out.loc[duplicated, 'district'].iloc[0]!r} appears twice", row=row, column="DISTRICT"
+        )
     two_party = out["dem_votes"] + out["rep_votes"]
     out["margin"] = 100.0 * (out["dem_votes"] - out["rep_votes"]) / two_party.where(two_party > 0)
     out["total_votes"] = None
@@ -114,7 +144,9 @@ def read_file(path: Path, mirror: Path, result: SourceResult) -> pd.DataFrame:
             "base districts, so NH House district sums double-count (556,751 Clinton vs 348,526 statewide)"
         )
     if st in LINES_YEAR_BY_STATE:
-        result.notes.append(f"{SOURCE}: {st} {office} districts are the {LINES_YEAR_BY_STATE[st]} lines (labelled in the source)")
+        result.notes.append(
+            f"{SOURCE}: {st} {office} districts are the {LINES_YEAR_BY_STATE[st]} lines (labelled in the source)"
+        )
     return out
 
 
@@ -143,12 +175,18 @@ def _year_columns(columns: list[str], file: str, result: SourceResult) -> dict[i
             result.notes.append(f"{SOURCE}: {file}: header {col!r} read as {year} (the nominee ran in {year})")
         slot = found.setdefault(year, {})
         if m.group("party") in slot:
-            raise InputError(file, f"two {year} President {m.group('party')} columns: {slot[m.group('party')]!r}, {col!r}", column=col)
+            raise InputError(
+                file,
+                f"two {year} President {m.group('party')} columns: {slot[m.group('party')]!r}, {col!r}",
+                column=col,
+            )
         slot[m.group("party")] = col
     incomplete = {y: p for y, p in found.items() if set(p) != {"D", "R"}}
     if incomplete:
         year, parties = next(iter(incomplete.items()))
-        raise InputError(file, f"{year} president has only {sorted(parties)} column(s)", column=next(iter(parties.values())))
+        raise InputError(
+            file, f"{year} president has only {sorted(parties)} column(s)", column=next(iter(parties.values()))
+        )
     return {year: (cols["D"], cols["R"]) for year, cols in sorted(found.items(), reverse=True)}
 
 

@@ -30,8 +30,20 @@ OFFICES = {"lower": "state_house", "upper": "state_senate"}
 FALLBACK_STATES = {"virginia": "VA", "iowa": "IA", "delaware": "DE", "maine": "ME", "connecticut": "CT"}
 
 COLUMNS = [
-    "state_po", "office", "district", "lines_year", "pres_year", "dem_votes", "rep_votes", "total_votes",
-    "margin", "margin_basis", "source", "old_lines", "source_file", "source_row",
+    "state_po",
+    "office",
+    "district",
+    "lines_year",
+    "pres_year",
+    "dem_votes",
+    "rep_votes",
+    "total_votes",
+    "margin",
+    "margin_basis",
+    "source",
+    "old_lines",
+    "source_file",
+    "source_row",
 ]
 
 
@@ -53,16 +65,20 @@ def read(mirror: Path) -> SourceResult:
     empty = raw["district"].map(fold_ws).eq("")
     _fail_on_first(raw, empty, file, "district", "empty district")
 
-    out = pd.DataFrame({
-        "state_po": state_po,
-        "office": office,
-        "district": [canonical_district(s, o, d) for s, o, d in zip(state_po, office, raw["district"], strict=True)],
-        "dem_votes": to_votes(raw["harris"], file, "harris", raw["source_row"]),
-        "rep_votes": to_votes(raw["trump"], file, "trump", raw["source_row"]),
-        "total_votes": to_votes(raw["total_2024"], file, "total_2024", raw["source_row"]),
-        "source_file": file,
-        "source_row": raw["source_row"],
-    })
+    out = pd.DataFrame(
+        {
+            "state_po": state_po,
+            "office": office,
+            "district": [
+                canonical_district(s, o, d) for s, o, d in zip(state_po, office, raw["district"], strict=True)
+            ],
+            "dem_votes": to_votes(raw["harris"], file, "harris", raw["source_row"]),
+            "rep_votes": to_votes(raw["trump"], file, "trump", raw["source_row"]),
+            "total_votes": to_votes(raw["total_2024"], file, "total_2024", raw["source_row"]),
+            "source_file": file,
+            "source_row": raw["source_row"],
+        }
+    )
     missing = out[["dem_votes", "rep_votes", "total_votes"]].isna().any(axis=1)
     if missing.any():
         result.reject(out[missing], "missing vote count")
@@ -79,9 +95,21 @@ def read(mirror: Path) -> SourceResult:
     out["source"] = SOURCE
     out["old_lines"] = False
     result.tables["presidential"] = out[COLUMNS].reset_index(drop=True)
-    # ME: 123 of 151 House and 34 of 35 Senate districts got a precinct centroid (SOURCES.md).
+    # ME: 123 of 151 House and 34 of 35 Senate districts got a precinct centroid (SOURCES.md), yet
+    # the ME district sums equal the statewide total: towns reported as one precinct (Portland...)
+    # went whole to one district, which then carries several districts' votes. Flag such outliers.
+    median = out.groupby(["state_po", "office"])["total_votes"].transform("median")
+    outliers = out[out["total_votes"] > 3 * median]
+    for (st, office), group in outliers.groupby(["state_po", "office"]):
+        listed = ", ".join(f"{d} ({v:,.0f})" for d, v in zip(group["district"], group["total_votes"], strict=True))
+        result.notes.append(
+            f"{SOURCE}: {st} {office}: districts with over 3x the median presidential votes, probably holding "
+            f"precincts of districts absent from the file: {listed}"
+        )
     counts = out.groupby(["state_po", "office"]).size()
-    result.notes.append(f"{SOURCE}: districts per chamber: " + ", ".join(f"{s} {o} {n}" for (s, o), n in counts.items()))
+    result.notes.append(
+        f"{SOURCE}: districts per chamber: " + ", ".join(f"{s} {o} {n}" for (s, o), n in counts.items())
+    )
     return result
 
 
@@ -103,7 +131,10 @@ def _state_codes() -> dict[str, str]:
     if not path.exists():
         return FALLBACK_STATES
     states = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return {fold_ws(name).lower(): code.strip().upper() for name, code in zip(states["name"], states["state_po"], strict=True)}
+    return {
+        fold_ws(name).lower(): code.strip().upper()
+        for name, code in zip(states["name"], states["state_po"], strict=True)
+    }
 
 
 def _fail_on_first(frame: pd.DataFrame, bad: pd.Series, file: str, column: str, message: str) -> None:

@@ -5,7 +5,7 @@ Source: statelegislative/medsl_2024_precinct/{st}24.zip (statelegislative/SOURCE
 MEDSL/2024-elections-official at commit 7ec08dbd. One CSV member per zip; the member name differs
 per state (FL's has no extension).
 
-Two tables:
+Three tables:
 - 'candidates': STATE HOUSE / STATE SENATE general (and special) results summed from precincts to
   districts, one row per candidate per party line (docs/CONTRACT.md).
 - 'presidential': US PRESIDENT votes summed over the precincts of each legislative district.
@@ -13,6 +13,9 @@ Two tables:
   A precinct's district comes from the legislative rows of the same precinct; a precinct split
   between districts has its presidential votes shared in proportion to its legislative ballots
   in each district (an estimate; counted in `split_precincts`).
+- 'presidential_coverage': per state and chamber, statewide presidential votes (sum of precinct
+  rows) and the share that could be placed in a district (Senate seats not up in 2024 and FL's
+  omitted uncontested seats leave precincts unassignable).
 """
 
 from __future__ import annotations
@@ -59,9 +62,23 @@ MEMBERS = {
     "fl": "fl24",
 }
 COLUMNS = [
-    "precinct", "office", "party_detailed", "mode", "votes", "county_fips", "jurisdiction_name",
-    "jurisdiction_fips", "candidate", "district", "stage", "special", "writein", "state_po", "year",
-    "date", "magnitude",
+    "precinct",
+    "office",
+    "party_detailed",
+    "mode",
+    "votes",
+    "county_fips",
+    "jurisdiction_name",
+    "jurisdiction_fips",
+    "candidate",
+    "district",
+    "stage",
+    "special",
+    "writein",
+    "state_po",
+    "year",
+    "date",
+    "magnitude",
 ]
 PRESIDENT = "US PRESIDENT"
 LEGISLATIVE = {"STATE HOUSE": "state_house", "STATE SENATE": "state_senate"}
@@ -82,47 +99,93 @@ KIND_OVERRIDES = {
 }
 
 PRESIDENTIAL_COLUMNS = [
-    "state_po", "office", "district", "lines_year", "pres_year", "dem_votes", "rep_votes", "total_votes",
-    "margin", "margin_basis", "source", "old_lines", "precincts", "split_precincts",
+    "state_po",
+    "office",
+    "district",
+    "lines_year",
+    "pres_year",
+    "dem_votes",
+    "rep_votes",
+    "total_votes",
+    "margin",
+    "margin_basis",
+    "source",
+    "old_lines",
+    "precincts",
+    "split_precincts",
 ]
 COVERAGE_COLUMNS = [
-    "state_po", "office", "pres_dem_votes", "pres_rep_votes", "pres_total_votes", "assigned_total_votes",
-    "unassigned_pres_votes", "share_assigned", "precincts", "precincts_assigned", "districts",
+    "state_po",
+    "office",
+    "pres_dem_votes",
+    "pres_rep_votes",
+    "pres_total_votes",
+    "assigned_total_votes",
+    "unassigned_pres_votes",
+    "share_assigned",
+    "precincts",
+    "precincts_assigned",
+    "districts",
 ]
 
 _NH_HOUSE = re.compile(r"^([A-Za-z][A-Za-z .']*?)\s*-?\s*0*(\d+)$")
 _TRUE = {"TRUE", "T", "1", "YES"}
+_NOT_PUBLISHED = ["", "NA", "NAN", "NULL", "NONE"]
 
 
 def read(mirror: Path, states: tuple[str, ...] = STATES) -> SourceResult:
     """Read the MEDSL 2024 precinct zips of `states` (lower-case postal codes).
 
     Returns SourceResult with tables 'candidates' (votes per candidate per district, summed from
-    precincts) and 'presidential' (Harris / Trump / all presidential votes per district; margin
-    = 100 * (D - R) / all votes, points, positive = Democratic).
+    precincts), 'presidential' (Harris / Trump / all presidential votes per district; margin
+    = 100 * (D - R) / all votes, points, positive = Democratic) and 'presidential_coverage'.
     """
     result = SourceResult(SOURCE)
     paths = [Path(mirror) / FOLDER / f"{st}24.zip" for st in states]
     # Decompression and Arrow parsing release the GIL: two states at a time on 2 cores.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        loaded = list(pool.map(lambda args: _load_state(*args), [(p, Path(mirror), st) for p, st in zip(paths, states, strict=True)]))
+        loaded = list(
+            pool.map(
+                lambda args: _load_state(*args), [(p, Path(mirror), st) for p, st in zip(paths, states, strict=True)]
+            )
+        )
     skipped = []
     for file, n_rows, _table, out_rows in loaded:
         result.rows_read += n_rows
-        for reason, numbers in out_rows.items():
-            if len(numbers):
-                skipped.append(pd.DataFrame({"source_file": file, "source_row": numbers, "reason": reason}))
-    for reason, part in (pd.concat(skipped).groupby("reason", sort=False) if skipped else []):
-        result.reject(part, reason)
+        skipped += [(file, numbers, reason) for reason, numbers in out_rows.items() if len(numbers)]
     rows = _to_frame([t for _, _, t, _ in loaded])
     rows = _prepare(rows, result)
     legislative = rows[rows["office_c"].notna()]
     result.tables["candidates"] = candidates_from_precincts(legislative, result)
     result.tables["presidential"], result.tables["presidential_coverage"] = presidential_by_district(rows, result)
+    _reject_row_numbers(result, skipped)  # last: one concat of the ~1.7 M out-of-scope rows
     return result
 
 
 # --------------------------------------------------------------------------- reading
+
+
+def _reject_row_numbers(result: SourceResult, parts: list[tuple[str, np.ndarray, str]]) -> None:
+    """Record (file, row numbers, reason) rejects: the columns of SourceResult.reject, built from
+    repeated object arrays (~1.7 M out-of-scope rows; text columns would be converted row by row)."""
+    if not parts:
+        return
+    lengths = [len(numbers) for _, numbers, _ in parts]
+
+    def repeated(values: list[object]) -> pd.Series:
+        return pd.Series(np.repeat(np.asarray(values, dtype=object), lengths), dtype=object)
+
+    frame = pd.DataFrame(
+        {
+            "source": repeated([SOURCE] * len(parts)),
+            "source_file": repeated([file for file, _, _ in parts]),
+            "source_row": np.concatenate([numbers for _, numbers, _ in parts]),
+            "column": repeated([None] * len(parts)),
+            "reason": repeated([reason for _, _, reason in parts]),
+        }
+    )
+    old = result.rejected.astype({c: object for c in ("source", "source_file", "column", "reason")})
+    result.rejected = pd.concat([old, frame], ignore_index=True) if len(old) else frame
 
 
 def _load_state(path: Path, mirror: Path, st: str) -> tuple[str, int, pa.Table, dict[str, np.ndarray]]:
@@ -151,7 +214,12 @@ def _load_state(path: Path, mirror: Path, st: str) -> tuple[str, int, pa.Table, 
     # Precinct key: (state, county, jurisdiction, precinct). Names repeat across counties and
     # towns (precinct '1' exists in every FL county), so every part is needed.
     pk = pc.binary_join_element_wise(
-        state_po, trimmed("county_fips"), trimmed("jurisdiction_fips"), trimmed("jurisdiction_name"), trimmed("precinct"), "|"
+        state_po,
+        trimmed("county_fips"),
+        trimmed("jurisdiction_fips"),
+        trimmed("jurisdiction_name"),
+        trimmed("precinct"),
+        "|",
     )
     columns = {
         "state_po": state_po,
@@ -166,8 +234,9 @@ def _load_state(path: Path, mirror: Path, st: str) -> tuple[str, int, pa.Table, 
         "writein": pc.utf8_upper(trimmed("writein")),
         "year": trimmed("year"),
         "date": trimmed("date"),
-        "votes": trimmed("votes"),
-        "magnitude": trimmed("magnitude"),
+        "suppressed": pc.equal(trimmed("votes"), SUPPRESSED),
+        "votes": _counts(trimmed("votes"), table, row_no[keep_office & keep_stage], file, "votes"),
+        "seats": _counts(trimmed("magnitude"), table, row_no[keep_office & keep_stage], file, "magnitude"),
         "source_file": pa.array([file] * table.num_rows, pa.string()),
         "source_row": pa.array(row_no[keep_office & keep_stage]),
     }
@@ -176,20 +245,21 @@ def _load_state(path: Path, mirror: Path, st: str) -> tuple[str, int, pa.Table, 
 
 def _to_frame(tables: list[pa.Table]) -> pd.DataFrame:
     """All states' in-scope rows as one DataFrame; text as categoricals so filters stay cheap."""
-    table = pa.concat_tables(tables)
-    frame = table.to_pandas(strings_to_categorical=True)
-    frame["suppressed"] = frame["votes"].eq(SUPPRESSED).astype(bool)
-    frame["votes"] = _parse_counts(frame, "votes", frame["votes"].astype(object).mask(frame["suppressed"], ""))
-    frame["seats"] = _parse_counts(frame, "magnitude", frame["magnitude"].astype(object))
-    return frame.drop(columns=["magnitude"])
+    return pa.concat_tables(tables).to_pandas(strings_to_categorical=True)
 
 
-def _parse_counts(frame: pd.DataFrame, column: str, text: pd.Series) -> pd.Series:
-    """to_votes per source file, so an error names the right file, row and column."""
-    out = np.full(len(frame), np.nan)
-    for file, positions in frame.groupby("source_file", sort=False, observed=True).indices.items():
-        out[positions] = to_votes(text.iloc[positions], file, column, frame["source_row"].iloc[positions]).to_numpy(float)
-    return pd.Series(out, index=frame.index)
+def _counts(text: pa.ChunkedArray, table: pa.Table, rows: np.ndarray, file: str, column: str) -> pa.ChunkedArray:
+    """Vote counts / magnitudes as float64, parsed in Arrow (fast). Thousands separators are
+    dropped; '', NA, NULL and the KS suppression mark '*' are not published (null). Anything
+    else non-numeric raises InputError naming file, row and column (via base.to_votes)."""
+    clean = pc.replace_substring(text, ",", "")
+    missing = pc.or_(pc.is_in(pc.utf8_upper(clean), value_set=pa.array(_NOT_PUBLISHED)), pc.equal(clean, SUPPRESSED))
+    clean = pc.if_else(missing, pa.scalar(None, pa.string()), clean)
+    try:
+        return pc.cast(clean, pa.float64())
+    except pa.ArrowInvalid:
+        to_votes(pd.Series(clean.to_pylist()), file, column, pd.Series(rows))
+        raise InputError(file, "unparseable count", column=column) from None
 
 
 def _read_member(path: Path, file: str, st: str) -> bytes:
@@ -296,9 +366,14 @@ def _truthy(series: pd.Series) -> pd.Series:
 
 
 def _by_unique(series: pd.Series, func) -> pd.Series:
-    """Apply a scalar function once per distinct value (vectorized enough for ~0.5 M rows)."""
+    """Apply a scalar function once per distinct value; text results come back categorical (cheap
+    to filter and group), booleans as a bool column."""
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    return pd.Series(np.asarray([func(u) for u in uniques], dtype=object)[codes], index=series.index)
+    mapped = [func(u) for u in uniques]
+    if mapped and all(isinstance(v, bool) for v in mapped):
+        return pd.Series(np.asarray(mapped, dtype=bool)[codes], index=series.index)
+    out_codes, categories = pd.factorize(np.asarray(mapped, dtype=object))
+    return pd.Series(pd.Categorical.from_codes(out_codes[codes], categories=categories), index=series.index)
 
 
 def nh_house_district(raw: object) -> str:
@@ -326,7 +401,9 @@ def _prepare(rows: pd.DataFrame, result: SourceResult) -> pd.DataFrame:
     if suppressed.any():
         counts = rows[suppressed].groupby(["state_po", "office"]).size()
         detail = ", ".join(f"{s} {o} {n}" for (s, o), n in counts.items())
-        result.notes.append(f"{SOURCE}: {int(suppressed.sum())} in-scope precinct rows with suppressed votes '*' read as not published ({detail})")
+        result.notes.append(
+            f"{SOURCE}: {int(suppressed.sum())} in-scope precinct rows with suppressed votes '*' read as not published ({detail})"
+        )
     # MI county canvasses add '{Statistical Adjustments} 9999' pseudo-precincts with negative
     # corrections (e.g. Harris -10); they are part of the certified totals, so they are kept.
     negative = rows["votes"] < 0
@@ -341,11 +418,13 @@ def _prepare(rows: pd.DataFrame, result: SourceResult) -> pd.DataFrame:
     rows["party"] = _by_unique(rows["party_raw"], lambda label: canonical_party(label, source=SOURCE))
     rows["special_flag"] = _truthy(rows["special"])
     rows["writein_flag"] = _truthy(rows["writein"])
-    leg = rows["office_c"].notna()
-    combos = rows.loc[leg, ["state_po", "office_c", "district"]].drop_duplicates()
-    combos["district_c"] = [_district(s, o, d) for s, o, d in combos.itertuples(index=False)]
-    rows = rows.merge(combos, on=["state_po", "office_c", "district"], how="left")
-    no_district = leg.to_numpy() & rows["district_c"].isna().to_numpy()
+    leg = rows["office_c"].notna().to_numpy()
+    # One canonical_district call per distinct (state, office, raw district), spread back by group id.
+    group = rows.groupby(["state_po", "office_c", "district"], observed=True, dropna=False, sort=False).ngroup()
+    first = rows.loc[leg].groupby(group[leg], sort=False)[["state_po", "office_c", "district"]].first()
+    canonical = pd.Series([_district(*key) for key in first.itertuples(index=False)], index=first.index, dtype=object)
+    rows["district_c"] = pd.Categorical(group.map(canonical).where(leg, None))
+    no_district = leg & rows["district_c"].isna().to_numpy()
     if no_district.any():
         bad = rows[no_district]
         result.reject(bad, "legislative row without a district", column="district")
@@ -362,12 +441,21 @@ def _drop_superseded_by_recount(rows: pd.DataFrame, result: SourceResult) -> pd.
     recount = rows["stage"].eq(RECOUNT)
     if not recount.any():
         return rows
-    recounted = rows.loc[recount, key].drop_duplicates().assign(_recounted=True)
-    flagged = rows[key].merge(recounted, on=key, how="left")["_recounted"].fillna(False).to_numpy(dtype=bool)
-    superseded = flagged & ~recount.to_numpy()
+    group = rows.groupby(key, observed=True, dropna=False, sort=False).ngroup().to_numpy()
+    recount = recount.to_numpy(dtype=bool)
+    superseded = np.isin(group, np.unique(group[recount])) & ~recount
     result.reject(rows[superseded], "superseded by recount (stage GEN RECOUNT)")
-    contests = sorted({f"{st} {office} {district}" for st, office, district in rows.loc[recount, ["state_po", "office_c", "district_c"]].itertuples(index=False)})
-    result.notes.append(f"{SOURCE}: recount rows replace election-night rows in {len(contests)} contests ({', '.join(contests)})")
+    contests = sorted(
+        {
+            f"{st} {office} {district}"
+            for st, office, district in rows.loc[recount, ["state_po", "office_c", "district_c"]].itertuples(
+                index=False
+            )
+        }
+    )
+    result.notes.append(
+        f"{SOURCE}: recount rows replace election-night rows in {len(contests)} contests ({', '.join(contests)})"
+    )
     return rows[~superseded]
 
 
@@ -378,7 +466,9 @@ def _kind(rows: pd.DataFrame, result: SourceResult) -> pd.Series:
         hit = (rows["state_po"] == st) & (rows["office_c"] == office) & (rows["district_c"] == district)
         if hit.any() and (kind[hit] != override).any():
             kind[hit] = override
-            result.notes.append(f"{SOURCE}: {st} {office} {district} read as '{override}' against MEDSL's special flag (see KIND_OVERRIDES)")
+            result.notes.append(
+                f"{SOURCE}: {st} {office} {district} read as '{override}' against MEDSL's special flag (see KIND_OVERRIDES)"
+            )
     return kind
 
 
@@ -409,9 +499,11 @@ def candidates_from_precincts(legislative: pd.DataFrame, result: SourceResult) -
     leg["kind"] = _kind(leg, result)
     leg["seats"] = leg["seats"].fillna(1).astype(int)
     leg["election_date"] = leg["date"].astype(object).replace("", None)
-    leg["year"] = pd.to_numeric(leg["year"], errors="coerce").fillna(
-        pd.to_numeric(leg["date"].str[:4], errors="coerce")
-    ).astype(int)
+    leg["year"] = (
+        pd.to_numeric(leg["year"], errors="coerce")
+        .fillna(pd.to_numeric(leg["date"].str[:4], errors="coerce"))
+        .astype(int)
+    )
     contest = ["state_po", "office_c", "district_c", "year", "kind", "election_date"]
     line = contest + ["candidate", "party_raw"]
     per_precinct = pick_mode_total(leg, line + ["pk"])
@@ -431,7 +523,9 @@ def candidates_from_precincts(legislative: pd.DataFrame, result: SourceResult) -
     out["seats"] = out.groupby(["state_po", "office", "district", "year", "kind"])["seats"].transform("max")
     out = _resolve_cross_filed(out, leg, result)
     _collect_unmapped(out, leg, result)
-    out = out.sort_values(["state_po", "office", "district", "kind", "votes"], ascending=[True, True, True, True, False])
+    out = out.sort_values(
+        ["state_po", "office", "district", "kind", "votes"], ascending=[True, True, True, True, False]
+    )
     return _plain(out[CANDIDATE_COLUMNS].reset_index(drop=True))
 
 
@@ -453,10 +547,12 @@ def _resolve_cross_filed(out: pd.DataFrame, leg: pd.DataFrame, result: SourceRes
     cross = out["party"].isna() & out["party_raw"].str.contains("/", regex=False)
     if not cross.any():
         return out
-    known = leg[leg["party"].isin(MAJOR)].groupby(["state_po", "candidate"], observed=True)["party"].agg(lambda s: sorted(set(s)))
+    names = set(out.loc[cross, "candidate"])
+    others = leg[leg["candidate"].isin(names) & leg["party"].isin(MAJOR)]
     for idx in out.index[cross]:
         r = out.loc[idx]
-        parties = known.get((r["state_po"], r["candidate"]), [])
+        same = others[(others["state_po"] == r["state_po"]) & (others["candidate"] == r["candidate"])]
+        parties = sorted(set(same["party"]))
         single = combined_label_party(r["party_raw"])
         if single:
             out.loc[idx, "party"] = single
@@ -481,10 +577,14 @@ def _collect_unmapped(out: pd.DataFrame, leg: pd.DataFrame, result: SourceResult
     hit = leg.merge(unresolved.drop_duplicates(), on=["state_po", "candidate", "party_raw"])
     counts = hit.groupby("party_raw").size().rename("rows").reset_index().rename(columns={"party_raw": "label"})
     counts.insert(0, "source", SOURCE)
-    result.unmapped_labels = pd.concat([result.unmapped_labels, counts], ignore_index=True) if len(result.unmapped_labels) else counts
+    result.unmapped_labels = (
+        pd.concat([result.unmapped_labels, counts], ignore_index=True) if len(result.unmapped_labels) else counts
+    )
     blank = unresolved[unresolved["party_raw"].eq("")]
     if len(blank):
-        names = ", ".join(sorted(f"{st} {name}" for st, name in zip(blank["state_po"], blank["candidate"], strict=True)))
+        names = ", ".join(
+            sorted(f"{st} {name}" for st, name in zip(blank["state_po"], blank["candidate"], strict=True))
+        )
         result.notes.append(f"{SOURCE}: candidates published with no party label (party None): {names}")
 
 
@@ -537,10 +637,18 @@ def presidential_by_district(rows: pd.DataFrame, result: SourceResult) -> tuple[
     joined = weight.merge(precinct, on=["state_po", "pk"], how="inner")
     for col in ("dem", "rep", "votes"):
         joined[col] = joined[col] * joined["share"]
-    out = joined.groupby(["state_po", "office_c", "district_c"], sort=True).agg(
-        dem_votes=("dem", "sum"), rep_votes=("rep", "sum"), total_votes=("votes", "sum"),
-        precincts=("pk", "size"), split_precincts=("split", "sum"),
-    ).reset_index().rename(columns={"office_c": "office", "district_c": "district"})
+    out = (
+        joined.groupby(["state_po", "office_c", "district_c"], sort=True)
+        .agg(
+            dem_votes=("dem", "sum"),
+            rep_votes=("rep", "sum"),
+            total_votes=("votes", "sum"),
+            precincts=("pk", "size"),
+            split_precincts=("split", "sum"),
+        )
+        .reset_index()
+        .rename(columns={"office_c": "office", "district_c": "district"})
+    )
     for col in ("dem_votes", "rep_votes", "total_votes"):
         out[col] = out[col].round(2)
     out["lines_year"] = 2024
@@ -573,14 +681,21 @@ def _coverage(precinct: pd.DataFrame, weight: pd.DataFrame, result: SourceResult
             chamber = weight[(weight["state_po"] == st) & (weight["office_c"] == office)]
             assigned = pres_st["pk"].isin(chamber["pk"].unique())
             votes_in = float(pres_st.loc[assigned, "votes"].sum())
-            records.append({
-                "state_po": st, "office": office,
-                "pres_dem_votes": float(pres_st["dem"].sum()), "pres_rep_votes": float(pres_st["rep"].sum()),
-                "pres_total_votes": total, "assigned_total_votes": votes_in, "unassigned_pres_votes": total - votes_in,
-                "share_assigned": votes_in / total if total else None,
-                "precincts": len(pres_st), "precincts_assigned": int(assigned.sum()),
-                "districts": int(chamber["district_c"].nunique()),
-            })
+            records.append(
+                {
+                    "state_po": st,
+                    "office": office,
+                    "pres_dem_votes": float(pres_st["dem"].sum()),
+                    "pres_rep_votes": float(pres_st["rep"].sum()),
+                    "pres_total_votes": total,
+                    "assigned_total_votes": votes_in,
+                    "unassigned_pres_votes": total - votes_in,
+                    "share_assigned": votes_in / total if total else None,
+                    "precincts": len(pres_st),
+                    "precincts_assigned": int(assigned.sum()),
+                    "districts": int(chamber["district_c"].nunique()),
+                }
+            )
             if chamber.empty:
                 result.notes.append(f"{SOURCE}: {st} {office}: no 2024 contests in the file, so no presidential rows")
             else:
