@@ -91,7 +91,7 @@ def major_of_lines(parties: list[str | None], votes: list[float | None]) -> str 
 
 _NUM = re.compile(r"^0*(\d+)(?:\.0+)?$")
 _LETTERED = re.compile(r"^0*(\d+)\s*-?\s*([A-Za-z]{1,2})$")
-_PREFIX = re.compile(r"^(?:district|dist\.?|hd|sd|ld|ad|cd)\s*[-#:]?\s*", re.IGNORECASE)
+_PREFIX = re.compile(r"^(?:district|dist\.?|hd|sd|ld|ad|cd)(?![A-Za-z])\s*[-#:]?\s*", re.IGNORECASE)
 AT_LARGE = {"AL", "AT-LARGE", "AT LARGE", "0", "00", "000", "ATLARGE"}
 
 

@@ -26,7 +26,7 @@ def contests(rows, ties=None):
 @pytest.mark.parametrize(
     "raw,expected",
     [("001", "1"), ("1", "1"), ("1.0", "1"), ("10", "10"), ("105", "105"), ("01a", "1A"),
-     ("District 7", "7"), ("Belknap-1", "Belknap-1"), ("1st  Barnstable", "1st Barnstable"), ("a", "A")],
+     ("District 7", "7"), ("Belknap-1", "Belknap-1"), ("Addison-1", "Addison-1"), ("Cdale", "Cdale"), ("HD-12", "12"), ("1st  Barnstable", "1st Barnstable"), ("a", "A")],
 )
 def test_canonical_district_state(raw, expected):
     assert nz.canonical_district("XX", "state_house", raw) == expected

@@ -226,10 +226,7 @@ def district_id(state_po: str, chamber: str, district_number: object, district_n
         # Named districts keep the state's own name (CONTRACT.md). Not passed through
         # canonical_district: its prefix rule strips 'Ad' from VT 'Addison-1' (-> 'dison-1').
         return raw
-    try:
-        return canonical_district(state_po, office, raw)
-    except ValueError as err:
-        raise InputError(f"{state_po} {chamber}", str(err), column="district_number") from err
+    return canonical_district(state_po, office, raw)
 
 
 def first_election_year(state_po: str, chamber: str, cycle_year: int) -> int:
@@ -389,7 +386,7 @@ def _flatten_state(doc: Any, file: str, ids: dict[str, int], out: dict[str, list
                                 cand["party"],
                                 cand["votes"],
                                 cand.get("pct"),
-                                cand["result"],
+                                cand.get("result"),
                                 cand.get("is_incumbent"),
                                 cand.get("is_write_in"),
                                 cand.get("caucus"),
@@ -397,7 +394,7 @@ def _flatten_state(doc: Any, file: str, ids: dict[str, int], out: dict[str, list
                         )
     except KeyError as err:
         field = str(err.args[0])
-        where = f"{path}.candidates[{ci}]" if field in ("name", "party", "votes", "result") else path
+        where = f"{path}.candidates[{ci}]" if field in ("name", "party", "votes") else path
         row = ordinal if where.endswith("]") and ".candidates[" in where else di + 1
         raise InputError(file, f"missing field {field!r} at {where}", row=row, column=field) from err
     except (TypeError, AttributeError) as err:
@@ -566,9 +563,14 @@ def _prepare_districts(districts: pd.DataFrame, plans: pd.DataFrame) -> pd.DataF
     districts = districts.copy()
     districts["office"] = _office(districts)
     districts["num_seats"] = _int_column(districts, "num_seats", "d_row", "districts[]")
-    keys = districts[["state_po", "chamber", "district_number", "district_name"]].drop_duplicates()
-    keys["district"] = [district_id(s, c, n, m) for s, c, n, m in keys.itertuples(index=False, name=None)]
-    districts = districts.merge(keys, on=["state_po", "chamber", "district_number", "district_name"], how="left")
+    ids = []
+    cols = ["file", "d_row", "state_po", "chamber", "district_number", "district_name"]
+    for file, row, state, chamber, number, name in districts[cols].itertuples(index=False, name=None):
+        try:
+            ids.append(district_id(state, chamber, number, name))
+        except ValueError as err:
+            raise InputError(file, str(err), row=int(row), column="district_number") from err
+    districts["district"] = ids
     districts["position"] = [
         (s, c) in POSITION_SEATS for s, c in zip(districts["state_po"], districts["chamber"], strict=True)
     ]
@@ -872,7 +874,11 @@ def _district_tables(frames: dict[str, Any], districts: pd.DataFrame) -> tuple[p
     cols = ["d_id", "seat", "party", "caucus", "current_holder", "next_election", "term_length"]
     for rec in seats[cols].astype(object).where(seats[cols].notna(), None).itertuples(index=False, name=None):
         groups.setdefault((rec[0], rec[1]), []).append(rec)
-    summaries = pd.DataFrame([_summarise_seats(d_id, seat, recs) for (d_id, seat), recs in groups.items()])
+    summaries = pd.DataFrame(
+        [_summarise_seats(d_id, seat, recs) for (d_id, seat), recs in groups.items()],
+        columns=["d_id", "seat", "holder_party", "holder_caucus", "holder_detail", "holder_names", "vacant_seats",
+                 "next_election", "term_length"],
+    )  # fmt: skip
     table = summaries.merge(districts, on="d_id", how="left")
     table["district_seats"] = table["num_seats"].astype(int)
     table["seats"] = np.where(table["position"], 1, table["district_seats"]).astype(int)
@@ -885,8 +891,9 @@ def _district_tables(frames: dict[str, Any], districts: pd.DataFrame) -> tuple[p
         table[col] = table[col].astype(object).where(table[col].notna(), None)
     table = table.sort_values(["state_po", "office", "d_id", "seat"], na_position="first")
     table = table[DISTRICT_COLUMNS].reset_index(drop=True)
-    current = table[~table["eliminated"]].reset_index(drop=True)
-    gone = table[table["eliminated"]].reset_index(drop=True)
+    table["eliminated"] = table["eliminated"].astype(bool)
+    current = table.loc[~table["eliminated"]].reset_index(drop=True)
+    gone = table.loc[table["eliminated"]].reset_index(drop=True)
     return current, gone
 
 
@@ -939,7 +946,7 @@ def _map_keys(frame: pd.DataFrame, lookup: dict, file: str, result: SourceResult
 def _list_frame(doc: Any, key: str, file: str, required: list[str]) -> pd.DataFrame:
     if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
         raise InputError(file, f"missing list {key!r}", column=key)
-    frame = pd.DataFrame(doc[key])
+    frame = pd.DataFrame(doc[key]) if doc[key] else pd.DataFrame(columns=required)
     for col in required:
         if col not in frame.columns:
             raise InputError(file, f"missing column {col!r} in {key}[]", column=col)
@@ -974,7 +981,10 @@ def _cross_check_pres(mirror: Path, current: pd.DataFrame, lookup: dict, result:
     per = current.drop_duplicates(["state_po", "office", "district"])[
         ["state_po", "office", "district", "pres_2024_margin"]
     ]
-    both = frame.merge(per, on=["state_po", "office", "district"], how="outer", indicator=True)
+    keys = ["state_po", "office", "district"]
+    both = frame.astype(dict.fromkeys(keys, object)).merge(
+        per.astype(dict.fromkeys(keys, object)), on=keys, how="outer", indicator=True
+    )
     unique = frame.drop_duplicates(["state_po", "office", "district"])
     diff = both[(both["_merge"] == "both") & ((both["margin"] - both["pres_2024_margin"]).abs() > 0.05)]
     only_side = int((both["_merge"] == "left_only").sum())
@@ -1091,14 +1101,22 @@ def _nh_floterial(mirror: Path) -> pd.DataFrame:
 
 
 def _coverage(candidates: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
-    """General contests found per state, chamber and year, against the chamber's current seats."""
+    """General contests found per state, chamber and year, against the chamber's current seats.
+
+    Every chamber of a state gets a row for each year in which that state has any general
+    contest, so a chamber missing entirely (WA House 2018) shows up with 0 contests.
+    winners_reported counts 'Won' flags in general and runoff rounds (LA, GA decide in runoffs).
+    """
+    keys = ["state_po", "office", "year"]
     gen = candidates[candidates["kind"] == "general"]
     contests = gen.drop_duplicates(["state_po", "office", "district", "seat", "year", "election_date"])
-    per = contests.groupby(["state_po", "office", "year"]).agg(
-        contests=("district", "size"), seats_contested=("seats", "sum")
-    )
-    winners = gen["won_reported"].eq(True).groupby([gen["state_po"], gen["office"], gen["year"]]).sum()
-    per["winners_reported"] = winners
+    per = contests.groupby(keys).agg(contests=("district", "size"), seats_contested=("seats", "sum"))
+    decided = candidates[candidates["kind"].isin(["general", "runoff"])]
+    winners = decided["won_reported"].eq(True).groupby([decided[k] for k in keys]).sum()
+    chambers = current[["state_po", "office"]].drop_duplicates()
+    grid = chambers.merge(gen[["state_po", "year"]].drop_duplicates(), on="state_po")
+    per = per.reindex(pd.MultiIndex.from_frame(grid[keys])).fillna(0).astype(int)
+    per["winners_reported"] = winners.reindex(per.index).fillna(0).astype(int)
     seats = current.groupby(["state_po", "office"]).agg(
         chamber_seats=("seats", "sum"), term_length=("term_length", "max")
     )
@@ -1149,6 +1167,41 @@ def _coverage_notes(coverage: pd.DataFrame) -> list[str]:
     return notes
 
 
+def _quirk_notes(candidates: pd.DataFrame) -> list[str]:
+    """Counts of the data quirks the reader handled, for the build report."""
+    key = ["state_po", "office", "district", "seat", "year", "kind", "election_date"]
+    contests = candidates.drop_duplicates(key)
+    notes = []
+    incomplete = contests[contests["list_complete"].eq(False)]
+    if len(incomplete):
+        where = incomplete.groupby(["state_po", "office", "year"]).size()
+        cells = ", ".join(f"{s} {o} {y}: {n}" for (s, o, y), n in where.items())
+        notes.append(
+            f"multistate: {len(incomplete)} contests list fewer winners than seats (list_complete=False; "
+            f"build_contests would promote losers to fill the seats): {cells}"
+        )
+    runoff = contests[contests["went_to_runoff"]]
+    notes.append(
+        f"multistate: {len(runoff)} contests went to a runoff (candidates 'Advanced'/'Runoff', no winner; "
+        f"went_to_runoff=True), by state: {runoff['state_po'].value_counts().to_dict()}"
+    )
+    no_party = candidates["party_raw"].isna()
+    notes.append(
+        f"multistate: {int(no_party.sum())} candidate rows have no party label (party None); "
+        f"{int(contests['election_date'].isna().sum())} contests have no date; "
+        f"2016 general rows with null votes: {candidates.loc[candidates['year'].eq(2016), 'votes'].isna().mean():.0%}"
+    )
+    for (s, o), part in contests[contests["seat"].notna()].groupby(["state_po", "office"]):
+        by_seat = part[part["kind"].eq("general")].groupby(["year", "seat"]).size().unstack(fill_value=0)
+        lopsided = by_seat[(by_seat.min(axis=1) < 0.5 * by_seat.max(axis=1))]
+        if len(lopsided):
+            notes.append(
+                f"multistate: {s} {o} position seats: general contests per seat and year are lopsided in "
+                f"{sorted(int(y) for y in lopsided.index)} (only one seat's history kept in the source)"
+            )
+    return notes
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -1161,8 +1214,9 @@ def read(mirror: Path) -> SourceResult:
     districts = _prepare_districts(frames["districts"], plans)
     candidates, upcoming, summary = _results(frames, districts, result)
     current, eliminated = _district_tables(frames, districts)
-    lookup = _key_lookup(districts[~districts["eliminated"]])
-    lookup_all = {**_key_lookup(districts[districts["eliminated"]]), **lookup}
+    gone = districts["eliminated"].astype(bool)
+    lookup = _key_lookup(districts.loc[~gone])
+    lookup_all = {**_key_lookup(districts.loc[gone]), **lookup}
     n_pres = _cross_check_pres(mirror, current, lookup, result)
     coverage = _coverage(candidates, current)
 
@@ -1193,5 +1247,7 @@ def read(mirror: Path) -> SourceResult:
         f"current districts ({int(current['district_seats'].where(~current['seat'].notna(), 1).sum())} seats); "
         f"{len(eliminated)} eliminated districts kept apart; pres_margins.json has {n_pres} unique districts",
     ]
-    result.notes += _coverage_notes(coverage)
+    result.notes += _quirk_notes(candidates) + _coverage_notes(coverage)
+    if len(result.unmapped_labels):
+        result.unmapped_labels = result.unmapped_labels.groupby(["source", "label"], as_index=False)["rows"].sum()
     return result
