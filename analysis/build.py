@@ -180,16 +180,8 @@ def combine(results: dict[str, SourceResult], progress=log) -> Build:
     progress(f"decided {len(races):,} contests ({len(cands):,} candidates) in {time.perf_counter() - t0:.1f}s")
     races["plan"] = nz.assign_plans(races, plans)
     races["non_voting"] = races["state_po"].isin(nz.NON_VOTING)
-    known_bad = pd.concat([r.tables["known_bad"] for r in results.values() if "known_bad" in r.tables] or [pd.DataFrame()])
-    if not known_bad.empty:
-        kb = known_bad.assign(_bad=True, year=known_bad["year"].astype(int))
-        mk = ["state_po", "office", "district", "year"] if "office" in kb else ["state_po", "district", "year"]
-        merged = races[mk].merge(kb[mk + ["_bad"]].drop_duplicates(mk), on=mk, how="left")
-        bad = merged["_bad"].fillna(False).astype(bool).to_numpy()
-        if "kind" in kb:
-            pass
-        races.loc[bad & races["office"].eq("us_house").to_numpy(), "status"] = "unusable"
-        races.loc[races["status"].eq("unusable"), "margin"] = None
+    mark_unusable(races, results)
+    mark_incomplete(races, cands)
     b.tables["contest_results"] = races
     b.tables["contest_candidates"] = cands
 
@@ -256,6 +248,41 @@ def combine(results: dict[str, SourceResult], progress=log) -> Build:
     b.tables["unmapped_labels"] = pd.concat([r.unmapped_labels for r in results.values()] or [pd.DataFrame()],
                                             ignore_index=True)
     return b
+
+
+def mark_unusable(races: pd.DataFrame, results: dict[str, SourceResult]) -> None:
+    """Contests a reader listed as known bad (e.g. ME-02 2022: RCV rounds summed) get status
+    'unusable' and no margin; they stay visible."""
+    frames = [r.tables["known_bad"] for r in results.values() if "known_bad" in r.tables]
+    if not frames:
+        return
+    bad = pd.concat(frames, ignore_index=True)
+    key = ["state_po", "office", "district", "year", "kind"]
+    bad = bad.assign(year=bad["year"].astype(int))[key].drop_duplicates().assign(_bad=True)
+    hit = races[key].merge(bad, on=key, how="left")["_bad"].fillna(False).astype(bool).to_numpy()
+    races.loc[hit, "status"] = "unusable"
+    races.loc[hit, ["margin", "votes_to_flip"]] = None
+
+
+def mark_incomplete(races: pd.DataFrame, cands: pd.DataFrame) -> None:
+    """MultiState multi-member contests that list fewer winners than seats (mostly NH House):
+    the loser list is not complete, so ranking would turn losers into winners. Winners come from
+    the source's flags, status 'incomplete', no margin."""
+    if "list_complete" not in cands:
+        return
+    ids = cands.loc[cands["list_complete"].eq(False), "race_id"].unique()
+    if not len(ids):
+        return
+    rows = cands["race_id"].isin(ids)
+    cands.loc[rows, "won"] = cands.loc[rows, "won_reported"].astype("boolean").fillna(False).astype(bool)
+    hit = races["race_id"].isin(ids)
+    won = cands[rows & cands["won"]]
+    dem = won[won["party"] == "DEM"].groupby("race_id").size()
+    rep = won[won["party"] == "REP"].groupby("race_id").size()
+    races.loc[hit, "seats_won_dem"] = races.loc[hit, "race_id"].map(dem).fillna(0).astype(int)
+    races.loc[hit, "seats_won_rep"] = races.loc[hit, "race_id"].map(rep).fillna(0).astype(int)
+    races.loc[hit, "status"] = "incomplete"
+    races.loc[hit, ["margin", "votes_to_flip"]] = None
 
 
 def check(b: Build) -> list[str]:

@@ -20,14 +20,14 @@ Why each step exists:
   the districts edge-matched, so a state map has no gaps or overlaps.
 - Alaska's Near and Rat Islands lie west of 180 degrees (positive longitudes), so AK-AL and the
   Aleutian legislative districts span 359 degrees of longitude. Plotly's d3-geo (spherical) draws
-  them correctly either way (checked), but every planar consumer does not: MapLibre
-  (`choropleth_map`, Web Mercator) would put the islands at the far right edge of the world, and any zoom-to-bounds
-  on lon/lat boxes zooms out to the whole globe. We clip the eastern-hemisphere parts of features
-  that straddle the antimeridian (`clip_to_western_hemisphere`). Chosen over shifting longitudes
-  by -360, which RFC 7946 forbids (longitudes must stay within [-180, 180]). The
-  clipped islands (Attu, Kiska, Amchitka ...; about 2,800 km2 in the Census 20m CD file, 8,400
-  km2 including coastal water in TIGER) have almost no residents; Census ALAND is kept
-  unchanged, so areas still include them. Alaska and Hawaii are otherwise kept whole.
+  them correctly either way (checked), but planar consumers do not: MapLibre (`choropleth_map`,
+  Web Mercator) would put the islands at the far right edge of the world, and any zoom to a
+  lon/lat bounding box zooms out to the whole globe. So the eastern-hemisphere parts of features
+  that straddle the antimeridian are clipped (`clip_to_western_hemisphere`). Chosen over shifting
+  longitudes by -360, which RFC 7946 forbids (longitudes stay within [-180, 180]). The clipped
+  islands (Attu, Kiska, Amchitka ...; about 2,800 km2 in the Census 20m CD file, 8,400 km2 with
+  coastal water in TIGER) have almost no residents; Census ALAND is kept unchanged, so areas
+  still include them. Alaska and Hawaii are otherwise kept whole.
 """
 
 from __future__ import annotations
@@ -49,9 +49,10 @@ WGS84 = "EPSG:4326"
 # world-wide, so Alaska, Hawaii and Puerto Rico are handled like the lower 48.
 EQUAL_AREA = "EPSG:6933"
 
-# Tolerances in degrees for `simplify_for_web`, chosen by measuring payloads (see bench note in
-# analysis/sources/boundaries.py): the national House map must stay <= 1.5 MB of GeoJSON and the
-# largest state chamber map <= 1 MB while shapes stay recognisable.
+# Tolerances in degrees for `simplify_for_web`, chosen by measuring payloads (figures in the
+# analysis/sources/boundaries.py docstring): the national House map must stay <= 1.5 MB of GeoJSON
+# and the largest state chamber map <= 1 MB while shapes stay recognisable. The Census 20m House
+# files are already coarse, so the national layer needs little; 0.002 halves TX House (2.6 MB raw).
 NATIONAL_TOLERANCE = 0.005
 STATE_TOLERANCE = 0.002
 WEB_DECIMALS = 4
@@ -149,7 +150,10 @@ def clip_to_western_hemisphere(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame,
     before = out.geometry[crossing]
     after = before.intersection(WESTERN_HEMISPHERE)
     after = after.apply(_polygonal)
-    area = gpd.GeoSeries(before, crs=gdf.crs).to_crs(EQUAL_AREA).area - gpd.GeoSeries(after, crs=gdf.crs).to_crs(EQUAL_AREA).area
+    area = (
+        gpd.GeoSeries(before, crs=gdf.crs).to_crs(EQUAL_AREA).area
+        - gpd.GeoSeries(after, crs=gdf.crs).to_crs(EQUAL_AREA).area
+    )
     out.loc[crossing, out.geometry.name] = after
     dropped = area / 1e6
     return out, dropped
@@ -200,9 +204,10 @@ def simplify_for_web(
     so neighbouring districts keep one shared border and no slivers open between them. If the
     input is not a valid coverage (overlaps), each feature is simplified on its own with
     topology-preserving Douglas-Peucker instead. The coverage check costs as much as the
-    simplification; `check_coverage=False` skips it for inputs known to be coverages. Then coordinates are rounded to `decimals` places
-    and rings are oriented: exterior clockwise by default, as Plotly's d3-geo needs
-    (`exterior_cw=False` for strict RFC 7946). Input must be WGS84. Returns a copy.
+    simplification; `check_coverage=False` skips it for inputs known to be coverages.
+    Then coordinates are rounded to `decimals` places and rings are oriented: exterior clockwise
+    by default, as Plotly's d3-geo needs (`exterior_cw=False` for strict RFC 7946).
+    Input must be WGS84. Returns a copy.
     """
     out = gdf.copy()
     geoms = out.geometry.to_numpy()
@@ -257,7 +262,7 @@ def to_geojson_text(frame: pd.DataFrame, properties: Sequence[str], id_column: s
     props = frame[list(properties)].to_dict("records") if properties else [{}] * len(frame)
     ids = list(frame[id_column]) if id_column else [None] * len(frame)
     parts = []
-    for text, prop, fid in zip(texts, props, ids):
+    for text, prop, fid in zip(texts, props, ids, strict=True):
         if text is None or (isinstance(text, float) and math.isnan(text)):
             continue
         head = '{"type":"Feature",'

@@ -182,6 +182,16 @@ def votes_to_flip(winner_votes: float, loser_votes: float) -> int:
     return int(math.floor((winner_votes - loser_votes) / 2.0)) + 1
 
 
+def contest_date_key(rows: pd.DataFrame) -> pd.Series:
+    """The date as part of a contest's identity: only specials are told apart by date.
+
+    Two specials for one seat can fall in one year; a regular general or runoff is one per
+    seat-year even when some rows of it carry a date and others do not.
+    """
+    special = rows["kind"].astype(str).str.startswith("special")
+    return rows["election_date"].fillna("").astype(str).where(special, "")
+
+
 def collapse_fusion(rows: pd.DataFrame) -> pd.DataFrame:
     """One row per candidate per contest: fusion / cross-filed lines summed, under the major party.
 
@@ -192,10 +202,10 @@ def collapse_fusion(rows: pd.DataFrame) -> pd.DataFrame:
     de-duplicated by the reader before this: here lines of one candidate are *added*.
     """
     work = rows.copy()
-    work["election_date"] = work["election_date"].fillna("")
     work["seat"] = work["seat"].fillna("").astype(str) if "seat" in work else ""
+    work["_kdate"] = contest_date_key(work)
     work["_name"] = work["candidate"].map(fold_ws).str.upper()
-    keys = CONTEST_KEY + ["_name"]
+    keys = ["state_po", "office", "district", "seat", "year", "kind", "_kdate", "_name"]
     work["_v"] = pd.to_numeric(work["votes"], errors="coerce")
     work["_dem_v"] = work["_v"].where(work["party"] == "DEM").fillna(0.0)
     work["_rep_v"] = work["_v"].where(work["party"] == "REP").fillna(0.0)
@@ -235,8 +245,7 @@ def collapse_fusion(rows: pd.DataFrame) -> pd.DataFrame:
             merged = anyv.astype(object).where(known, None)
             out.loc[multi, col] = merged.reindex(out.index)[multi]
     out = out.drop(columns=["_v", "_dem_v", "_rep_v", "_is_dem", "_is_rep"], errors="ignore").reset_index()
-    out = out.drop(columns="_name")
-    out["election_date"] = out["election_date"].replace("", None)
+    out = out.drop(columns=["_name", "_kdate"])
     out["seat"] = out["seat"].replace("", None)
     return out
 
@@ -266,7 +275,7 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     c = collapse_fusion(rows)
     c["votes"] = pd.to_numeric(c["votes"], errors="coerce")
     c["writein"] = c["writein"].fillna(False).astype(bool)
-    c["_date"] = c["election_date"].fillna("")
+    c["_date"] = contest_date_key(c)
     c["_seat"] = c["seat"].fillna("").astype(str)
     c["_cid"] = c.groupby(["state_po", "office", "district", "_seat", "year", "kind", "_date"], sort=False).ngroup()
 
@@ -300,6 +309,16 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     won_soft = np.where(any_reported, reported, np.where(n_named.eq(1), c["_named"], by_rank & ~all_null))
     c["won"] = np.where(soft, won_soft, by_rank).astype(bool)
 
+    # A tie at the last seat (VA HD-94 2017, 11,608 each) is settled by lot: the override table
+    # decides; without one, the source's own winner flag; never row order alone.
+    at_last = c["_sortv"].where(c["_rank"] == c["seats"] - 1).groupby(c["_cid"]).transform("max")
+    at_first_loser = c["_sortv"].where(c["_rank"] == c["seats"]).groupby(c["_cid"]).transform("max")
+    has_override = c["_tie"].groupby(c["_cid"]).transform("any")
+    tie = ~soft & (at_last == at_first_loser) & np.isfinite(at_last)
+    c["_tie_unresolved"] = tie & ~has_override
+    use_reported = c["_tie_unresolved"] & any_reported
+    c.loc[use_reported, "won"] = reported[use_reported]
+
     # Last winner and first loser by rank, for margins and votes to flip.
     winners = c[c["won"]]
     last_w = winners.groupby("_cid").tail(1).set_index("_cid")
@@ -325,6 +344,9 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     n_tops = tops.groupby("_cid").size()
     winner_party = tops.groupby("_cid")[wl.name or "party"].first().where(n_tops == 1, "SPLIT")
     race["winner_party"] = winner_party.reindex(race.index)
+    race["tie"] = c.groupby("_cid")["_tie_unresolved"].any().reindex(race.index).map(
+        {True: "unresolved", False: None}).astype(object)
+    race.loc[c.loc[c["_tie"], "_cid"].unique(), "tie"] = "override"
 
     soft_c = soft.groupby(c["_cid"]).first()
     placeholder_c = placeholder.groupby(c["_cid"]).first()

@@ -58,11 +58,13 @@ def _frame(rows: list[dict], crs: str = "EPSG:4326") -> gpd.GeoDataFrame:
 
 
 def test_dissolve_multipart_district_becomes_one_feature():
-    gdf = _frame([
-        {"st": "XX", "d": "1", "aland": 10, "geometry": box(0, 0, 1, 1)},
-        {"st": "XX", "d": "2", "aland": 7, "geometry": box(1, 0, 2, 1)},
-        {"st": "XX", "d": "1", "aland": 5, "geometry": box(5, 5, 6, 6)},  # island part of district 1
-    ])
+    gdf = _frame(
+        [
+            {"st": "XX", "d": "1", "aland": 10, "geometry": box(0, 0, 1, 1)},
+            {"st": "XX", "d": "2", "aland": 7, "geometry": box(1, 0, 2, 1)},
+            {"st": "XX", "d": "1", "aland": 5, "geometry": box(5, 5, 6, 6)},  # island part of district 1
+        ]
+    )
     out = geo.dissolve_districts(gdf, ["st", "d"], sum_columns=["aland"])
     assert list(out["d"]) == ["1", "2"]
     one = out.iloc[0]
@@ -74,10 +76,12 @@ def test_dissolve_multipart_district_becomes_one_feature():
 
 
 def test_dissolve_touching_parts_merge_into_one_polygon_and_singletons_pass_through():
-    gdf = _frame([
-        {"d": "1", "geometry": box(0, 0, 1, 1)},
-        {"d": "1", "geometry": box(1, 0, 2, 1)},
-    ])
+    gdf = _frame(
+        [
+            {"d": "1", "geometry": box(0, 0, 1, 1)},
+            {"d": "1", "geometry": box(1, 0, 2, 1)},
+        ]
+    )
     out = geo.dissolve_districts(gdf, ["d"])
     assert len(out) == 1
     assert out.geometry.iloc[0].geom_type == "Polygon"
@@ -174,7 +178,8 @@ def test_name_from_namelsad(state, office, namelsad, expected):
 def test_match_key_bridges_census_and_multistate_spellings():
     assert boundaries.match_key("Chittenden South East") == boundaries.match_key("Chittenden-Southeast")
     assert boundaries.match_key("Berkshire-Hampden-Franklin-Hampshire") == boundaries.match_key(
-        "Berkshire, Hampden, Franklin, and Hampshire")
+        "Berkshire, Hampden, Franklin, and Hampshire"
+    )
     assert boundaries.match_key("First Middlesex District") == boundaries.match_key("1st Middlesex")
     assert boundaries.match_key("1st Middlesex") != boundaries.match_key("1st Middlesex and Suffolk")
 
@@ -194,20 +199,32 @@ def test_multistate_raw_id_rules(state, office, number, name, expected):
     assert boundaries._multistate_raw_id(state, office, number, name) == expected
 
 
+def test_sld_district_keeps_names_and_canonicalises_numbers():
+    assert boundaries.sld_district("VT", "state_house", "Addison-1") == "Addison-1"
+    assert boundaries.sld_district("VT", "state_senate", "Grand  Isle") == "Grand Isle"
+    assert boundaries.sld_district("MA", "state_house", "3rd Barnstable") == "3rd Barnstable"
+    assert boundaries.sld_district("MN", "state_house", "08B") == "8B"
+    assert boundaries.sld_district("VA", "state_house", "054") == "54"
+
+
 def test_match_rate_counts_floterials_apart_and_lists_unmatched():
-    shapes = pd.DataFrame({
-        "state_po": ["NH"] * 3 + ["XX"],
-        "office": ["state_house"] * 3 + ["state_senate"],
-        "district": ["Belknap-1", "Belknap-2", "Cheshire-14", "9"],
-        "join_district": ["Belknap-1", "Belknap-2", "Cheshire-14", "9"],
-    })
-    districts = pd.DataFrame({
-        "state_po": ["NH"] * 5 + ["XX"],
-        "office": ["state_house"] * 5 + ["state_senate"],
-        "district": ["Belknap-1", "Belknap-2", "Belknap-8", "Cheshire-14", "Gone-1", "1"],
-        "is_floterial": [False, False, True, True, False, False],
-        "eliminated": [False, False, False, False, True, False],
-    })
+    shapes = pd.DataFrame(
+        {
+            "state_po": ["NH"] * 3 + ["XX"],
+            "office": ["state_house"] * 3 + ["state_senate"],
+            "district": ["Belknap-1", "Belknap-2", "Cheshire-14", "9"],
+            "join_district": ["Belknap-1", "Belknap-2", "Cheshire-14", "9"],
+        }
+    )
+    districts = pd.DataFrame(
+        {
+            "state_po": ["NH"] * 5 + ["XX"],
+            "office": ["state_house"] * 5 + ["state_senate"],
+            "district": ["Belknap-1", "Belknap-2", "Belknap-8", "Cheshire-14", "Gone-1", "1"],
+            "is_floterial": [False, False, True, True, False, False],
+            "eliminated": [False, False, False, False, True, False],
+        }
+    )
     table = boundaries.match_rate(shapes, districts).set_index(["state_po", "office"])
     nh = table.loc[("NH", "state_house")]
     assert (nh.n_shapes, nh.n_districts, nh.n_floterial, nh.matched, nh.rate) == (3, 4, 1, 3, 1.0)
@@ -235,13 +252,31 @@ def _write(path: Path, features: list[dict], gz: bool = False) -> None:
 
 
 def _cd(code: str, x0: float, aland: object = 1000) -> dict:
-    return _feature({"STATEFP": "51", "CD119FP": code, "GEOID": "51" + code, "NAMELSAD": f"Congressional District {int(code)}",
-                     "ALAND": aland, "AWATER": 0}, x0)
+    return _feature(
+        {
+            "STATEFP": "51",
+            "CD119FP": code,
+            "GEOID": "51" + code,
+            "NAMELSAD": f"Congressional District {int(code)}",
+            "ALAND": aland,
+            "AWATER": 0,
+        },
+        x0,
+    )
 
 
 def _sld(code: str, x0: float, aland: object = 500) -> dict:
-    return _feature({"STATEFP": "51", "SLDLST": code, "GEOID": "51" + code, "NAMELSAD": f"State House District {code}",
-                     "ALAND": aland, "AWATER": 0}, x0)
+    return _feature(
+        {
+            "STATEFP": "51",
+            "SLDLST": code,
+            "GEOID": "51" + code,
+            "NAMELSAD": f"State House District {code}",
+            "ALAND": aland,
+            "AWATER": 0,
+        },
+        x0,
+    )
 
 
 @pytest.fixture
@@ -250,9 +285,21 @@ def tiny_mirror(tmp_path, monkeypatch):
     monkeypatch.setattr(boundaries, "HOUSE_PLANS", [boundaries.HOUSE_PLANS[0]])
     _write(tmp_path / boundaries.HOUSE_PLANS[0][0], [_cd("01", -78.0), _cd("02", -77.5)])
     geo_dir = tmp_path / boundaries.SLD_DIR
-    _write(geo_dir / "VA_lower.json", [_sld("001", -78.0), _sld("002", -77.5), _sld("ZZZ", -77.0)])
-    upper = [_feature({"STATEFP": "51", "SLDUST": "001", "GEOID": "51001", "NAMELSAD": "State Senate District 1",
-                       "ALAND": 9, "AWATER": 0}, -78.0)]
+    no_geometry = {**_sld("003", -77.0), "geometry": None}
+    _write(geo_dir / "VA_lower.json", [_sld("001", -78.0), _sld("002", -77.5), _sld("ZZZ", -77.0), no_geometry])
+    upper = [
+        _feature(
+            {
+                "STATEFP": "51",
+                "SLDUST": "001",
+                "GEOID": "51001",
+                "NAMELSAD": "State Senate District 1",
+                "ALAND": 9,
+                "AWATER": 0,
+            },
+            -78.0,
+        )
+    ]
     _write(geo_dir / "VA_upper.json.gz", upper, gz=True)
     return tmp_path
 
@@ -261,14 +308,19 @@ def test_read_tiny_mirror_plain_and_gzip_and_zzz(tiny_mirror):
     result = boundaries.read(tiny_mirror)
     shapes = result.tables["shapes"]
     assert list(shapes.columns) == boundaries.SHAPE_COLUMNS
-    assert result.rows_read == 2 + 3 + 1
+    assert result.rows_read == 2 + 4 + 1
     sld = shapes[shapes["office"] != "us_house"]
-    assert sorted(zip(sld["office"], sld["district"])) == [
-        ("state_house", "1"), ("state_house", "2"), ("state_senate", "1")]
+    assert sorted(zip(sld["office"], sld["district"], strict=True)) == [
+        ("state_house", "1"),
+        ("state_house", "2"),
+        ("state_senate", "1"),
+    ]
     assert set(sld["plan_label"]) == {"2024"}
     assert set(sld["lines_year"]) == {2024}
-    assert list(result.rejected["reason"]) == ["ZZZ placeholder feature (water/unassigned area, not a district)"]
-    assert list(result.rejected["source_row"]) == [3]
+    assert list(zip(result.rejected["source_row"], result.rejected["reason"], strict=True)) == [
+        (3, "ZZZ placeholder feature (water/unassigned area, not a district)"),
+        (4, "feature without geometry"),
+    ]
     house = shapes[shapes["office"] == "us_house"]
     assert list(house["district"]) == ["1", "2"]
     assert house["centroid_lon"].round(2).tolist() == [-77.75, -77.25]
@@ -299,6 +351,16 @@ def test_read_truncated_gzip_raises_input_error(tiny_mirror):
     with pytest.raises(InputError) as err:
         boundaries.read(tiny_mirror)
     assert err.value.file == "statelegislative/multistate_elections/geo/VA_upper.json.gz"
+
+
+def test_read_unknown_state_fips_is_rejected(tiny_mirror):
+    outside = _cd("03", -77.0)
+    outside["properties"]["STATEFP"] = "99"
+    _write(tiny_mirror / boundaries.HOUSE_PLANS[0][0], [_cd("01", -78.0), outside])
+    result = boundaries.read(tiny_mirror)
+    rejected = result.rejected[result.rejected["reason"] == "unknown state FIPS"]
+    assert (list(rejected["source_row"]), list(rejected["column"])) == ([2], ["STATEFP"])
+    assert len(result.tables["shapes"].query("office == 'us_house'")) == 1
 
 
 def test_read_missing_house_file_raises_input_error(tiny_mirror):
@@ -376,7 +438,9 @@ def test_payload_sizes_within_limits(shapes):
         layer = shapes[(shapes["office"] == "us_house") & (shapes["plan_label"] == plan)]
         assert geo.payload_bytes(geo.to_geojson_text(layer, props)) <= 1_500_000
     sld = shapes[shapes["office"] != "us_house"]
-    sizes = {key: geo.payload_bytes(geo.to_geojson_text(part, props)) for key, part in sld.groupby(["state_po", "office"])}
+    sizes = {
+        key: geo.payload_bytes(geo.to_geojson_text(part, props)) for key, part in sld.groupby(["state_po", "office"])
+    }
     assert len(sizes) == 99
     assert max(sizes.values()) <= 1_000_000
 
@@ -419,13 +483,18 @@ def test_named_and_lettered_districts_use_multistate_spelling(shapes):
     assert {"1A", "3"} <= ids("MD", "state_house")
     assert ids("AK", "state_senate") == {chr(c) for c in range(ord("A"), ord("T") + 1)}
     subdistricts = shapes[(shapes["state_po"].isin(["ND", "SD"])) & (shapes["district"] != shapes["join_district"])]
-    assert sorted(zip(subdistricts["district"], subdistricts["join_district"])) == [
-        ("26A", "26"), ("26B", "26"), ("28A", "28"), ("28B", "28"), ("4A", "4"), ("4B", "4")]
+    assert sorted(zip(subdistricts["district"], subdistricts["join_district"], strict=True)) == [
+        ("26A", "26"),
+        ("26B", "26"),
+        ("28A", "28"),
+        ("28B", "28"),
+        ("4A", "4"),
+        ("4B", "4"),
+    ]
 
 
-@pytest.mark.xfail(strict=True, reason="normalize.canonical_district strips the prefix 'Ad' from 'Addison-1' "
-                   "('dison-1'): _PREFIX needs a digit or separator after hd/sd/ld/ad/cd. Remove this mark once fixed.")
 def test_vt_addison_keeps_its_name(shapes):
+    # normalize.canonical_district would give 'dison-1' (its 'ad' prefix rule); names bypass it.
     vt = shapes[shapes["state_po"] == "VT"]
     assert {"Addison-1", "Addison"} <= set(vt["district"])
 

@@ -160,3 +160,12 @@ def test_pick_mode_total_keeps_groups_with_missing_keys():
     f = pd.DataFrame({"k": ["a", "a", None], "mode": ["TOTAL", "ABSENTEE", "TOTAL"], "votes": [10, 4, 7]})
     out = nz.pick_mode_total(f, ["k"])
     assert sorted(out["votes"]) == [7, 10]
+
+
+def test_tie_without_override_uses_reported_flag_and_is_flagged():
+    rows = [cand("A", "DEM", 100, won=False), cand("B", "REP", 100, won=True)]
+    races, cands = contests(rows)
+    assert races.loc["1", "winner_party"] == "REP" and races.loc["1", "tie"] == "unresolved"
+    rows = [cand("B", "REP", 100, won=False), cand("A", "DEM", 100, won=True)]
+    races, _ = contests(rows)
+    assert races.loc["1", "winner_party"] == "DEM"

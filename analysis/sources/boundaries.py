@@ -11,9 +11,11 @@ Output: SourceResult('boundaries') with
 - tables['shape_match']: `match_rate` of the legislative shapes against the MultiState district
   list (statelegislative/multistate_elections/districts/*.json.gz), when that list is present.
 
-Simplification tolerances (degrees; analysis.geo): national House layers 0.005 with 4 decimals,
-state chambers 0.002 with 4 decimals. Measured on the mirror: 119th national map ~0.57 MB of
-GeoJSON (limit 1.5 MB); largest chamber, TX House, ~0.64 MB (limit 1 MB).
+Simplification (analysis.geo, coverage simplification in degrees, 4 decimals): national House
+layers 0.005, state chambers 0.002. Measured on the mirror with properties state_po, district,
+name: 119th national map 568,138 bytes of GeoJSON (118th 561,203; 116th 570,313; limit 1.5 MB);
+largest chamber TX House 637,761 bytes, then GA House 557,380 (limit 1 MB). The whole read takes
+about 11 s of CPU (GDAL parsing ~3.5 s, coverage simplification ~2.5 s), 6-8 s wall on 2 cores.
 """
 
 from __future__ import annotations
@@ -32,18 +34,36 @@ import pyogrio
 from analysis import geo
 from analysis.config import REFERENCE_DIR
 from analysis.errors import InputError
-from analysis.normalize import canonical_district
+from analysis.normalize import canonical_district, fold_ws
 from analysis.sources.base import SourceResult, rel, require_columns
 
 SOURCE = "boundaries"
 WORKERS = 2
 
 SHAPE_COLUMNS = [
-    "source", "source_file", "source_row", "state_po", "office", "district", "join_district", "raw_code",
-    "geoid", "plan_label", "lines_year", "name", "aland", "awater", "centroid_lon", "centroid_lat", "geojson",
+    "source",
+    "source_file",
+    "source_row",
+    "state_po",
+    "office",
+    "district",
+    "join_district",
+    "raw_code",
+    "geoid",
+    "plan_label",
+    "lines_year",
+    "name",
+    "aland",
+    "awater",
+    "centroid_lon",
+    "centroid_lat",
+    "geojson",
 ]
 
-# (file, district-code column, plan label, first election year on those lines)
+# (file, district-code column, plan label, lines_year). lines_year is the general election that
+# elected that Congress on these lines (2018 -> 116th, 2022 -> 118th, 2024 -> 119th). A state's
+# lines can be older: most 119th districts were first used in 2022; only AL, GA, LA, NC and NY
+# changed for 2024 (congress/SOURCES.md section 3).
 HOUSE_PLANS = [
     ("congress/boundaries/cb_2024_us_cd119_20m.json", "CD119FP", "119th", 2024),
     ("congress/boundaries/cb_2023_us_cd118_20m.zip", "CD118FP", "118th", 2022),
@@ -52,7 +72,10 @@ HOUSE_PLANS = [
 SLD_DIR = "statelegislative/multistate_elections/geo"
 MULTISTATE_DISTRICTS_DIR = "statelegislative/multistate_elections/districts"
 SLD_PLAN = "2024"
-SLD_LINES_YEAR = 2024  # every TIGER feature carries LSY = 2024 (SOURCES.md 1b)
+# TIGER vintage: every feature carries LSY = 2024 (SOURCES.md 1b). These are the current lines,
+# first used in 2022 in most states (2023 in VA, NJ, LA, MS; WI redrew for 2024), so 2024 is the
+# vintage, not the first election on these lines.
+SLD_LINES_YEAR = 2024
 
 # Census codes: CDxxxFP '00' = at-large seat, '98' = DC delegate / PR resident commissioner.
 NON_VOTING_CODE = "98"
@@ -61,25 +84,82 @@ PLACEHOLDER_CODE = "ZZZ"
 
 # Fallback when analysis/reference/states.csv (name,state_po,fips) is not there.
 FIPS_TO_POSTAL = {
-    "01": "AL", "02": "AK", "04": "AZ", "05": "AR", "06": "CA", "08": "CO", "09": "CT", "10": "DE", "11": "DC",
-    "12": "FL", "13": "GA", "15": "HI", "16": "ID", "17": "IL", "18": "IN", "19": "IA", "20": "KS", "21": "KY",
-    "22": "LA", "23": "ME", "24": "MD", "25": "MA", "26": "MI", "27": "MN", "28": "MS", "29": "MO", "30": "MT",
-    "31": "NE", "32": "NV", "33": "NH", "34": "NJ", "35": "NM", "36": "NY", "37": "NC", "38": "ND", "39": "OH",
-    "40": "OK", "41": "OR", "42": "PA", "44": "RI", "45": "SC", "46": "SD", "47": "TN", "48": "TX", "49": "UT",
-    "50": "VT", "51": "VA", "53": "WA", "54": "WV", "55": "WI", "56": "WY", "60": "AS", "66": "GU", "69": "MP",
-    "72": "PR", "78": "VI",
+    "01": "AL",
+    "02": "AK",
+    "04": "AZ",
+    "05": "AR",
+    "06": "CA",
+    "08": "CO",
+    "09": "CT",
+    "10": "DE",
+    "11": "DC",
+    "12": "FL",
+    "13": "GA",
+    "15": "HI",
+    "16": "ID",
+    "17": "IL",
+    "18": "IN",
+    "19": "IA",
+    "20": "KS",
+    "21": "KY",
+    "22": "LA",
+    "23": "ME",
+    "24": "MD",
+    "25": "MA",
+    "26": "MI",
+    "27": "MN",
+    "28": "MS",
+    "29": "MO",
+    "30": "MT",
+    "31": "NE",
+    "32": "NV",
+    "33": "NH",
+    "34": "NJ",
+    "35": "NM",
+    "36": "NY",
+    "37": "NC",
+    "38": "ND",
+    "39": "OH",
+    "40": "OK",
+    "41": "OR",
+    "42": "PA",
+    "44": "RI",
+    "45": "SC",
+    "46": "SD",
+    "47": "TN",
+    "48": "TX",
+    "49": "UT",
+    "50": "VT",
+    "51": "VA",
+    "53": "WA",
+    "54": "WV",
+    "55": "WI",
+    "56": "WY",
+    "60": "AS",
+    "66": "GU",
+    "69": "MP",
+    "72": "PR",
+    "78": "VI",
 }
 
 # MultiState chamber names -> office. Nebraska's unicameral ("Legislature") is state_senate.
 CHAMBER_OFFICE = {
-    "House": "state_house", "Assembly": "state_house", "House of Delegates": "state_house",
-    "Senate": "state_senate", "Legislature": "state_senate",
+    "House": "state_house",
+    "Assembly": "state_house",
+    "House of Delegates": "state_house",
+    "Senate": "state_senate",
+    "Legislature": "state_senate",
 }
 FILE_OFFICE = {"lower": "state_house", "upper": "state_senate"}
 
 # Chambers whose districts are named, not numbered (SOURCES.md 1a/1b): ids come from NAMELSAD.
-NAMED_CHAMBERS = {("NH", "state_house"), ("VT", "state_house"), ("VT", "state_senate"),
-                  ("MA", "state_house"), ("MA", "state_senate")}
+NAMED_CHAMBERS = {
+    ("NH", "state_house"),
+    ("VT", "state_house"),
+    ("VT", "state_senate"),
+    ("MA", "state_house"),
+    ("MA", "state_senate"),
+}
 
 # Census districts that MultiState files as seats of one larger district. VT 2022 Senate plan:
 # Essex (1 seat) and Orleans (1 seat) are separate Census districts; MultiState still lists one
@@ -90,8 +170,16 @@ MULTISTATE_PARENT = {
 }
 
 _ORDINAL_WORDS = {
-    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th", "sixth": "6th",
-    "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
+    "first": "1st",
+    "second": "2nd",
+    "third": "3rd",
+    "fourth": "4th",
+    "fifth": "5th",
+    "sixth": "6th",
+    "seventh": "7th",
+    "eighth": "8th",
+    "ninth": "9th",
+    "tenth": "10th",
 }
 _KEY_STOPWORDS = {"and", "district", "senatorial", "state", "house", "of", "the"}
 
@@ -105,7 +193,7 @@ def state_postal_by_fips() -> dict[str, str]:
     if path.exists():
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
         if {"state_po", "fips"} <= set(table.columns):
-            mapping = dict(zip(table["fips"].str.zfill(2), table["state_po"].str.upper()))
+            mapping = dict(zip(table["fips"].str.zfill(2), table["state_po"].str.upper(), strict=True))
             return {**FIPS_TO_POSTAL, **mapping}
     return dict(FIPS_TO_POSTAL)
 
@@ -147,6 +235,18 @@ def name_from_namelsad(state_po: str, office: str, namelsad: str) -> str | None:
     return " ".join(words)
 
 
+def sld_district(state_po: str, office: str, raw: str) -> str:
+    """Canonical legislative district id; named districts (NH House, VT, MA) keep their name.
+
+    Names are only whitespace-folded, not passed through normalize.canonical_district: its prefix
+    rule strips 'Ad' from VT 'Addison-1' ('dison-1'). analysis/sources/multistate.py keeps names
+    the same way, so the two tables join. Numbers and lettered ids go through canonical_district.
+    """
+    if (state_po, office) in NAMED_CHAMBERS and not raw[:1].isdigit():
+        return fold_ws(raw)
+    return canonical_district(state_po, office, raw)
+
+
 # --------------------------------------------------------------------------- MultiState keys
 
 
@@ -176,19 +276,33 @@ def multistate_district_keys(mirror: Path) -> pd.DataFrame:
                 raise InputError(rel(path, mirror), f"unknown chamber {item.get('chamber')!r}", column="chamber")
             records.append(
                 {
-                    "state_po": state_po, "office": office, "district_number": str(item.get("district_number")),
-                    "district_name": item.get("district_name"), "num_seats": item.get("num_seats"),
-                    "is_floterial": bool(item.get("is_floterial")), "eliminated": bool(item.get("eliminated")),
+                    "state_po": state_po,
+                    "office": office,
+                    "district_number": str(item.get("district_number")),
+                    "district_name": item.get("district_name"),
+                    "num_seats": item.get("num_seats"),
+                    "is_floterial": bool(item.get("is_floterial")),
+                    "eliminated": bool(item.get("eliminated")),
                 }
             )
-    cols = ["state_po", "office", "district", "district_number", "district_name", "num_seats", "is_floterial",
-            "eliminated"]
+    cols = [
+        "state_po",
+        "office",
+        "district",
+        "district_number",
+        "district_name",
+        "num_seats",
+        "is_floterial",
+        "eliminated",
+    ]
     if not records:
         return pd.DataFrame(columns=cols)
     frame = pd.DataFrame.from_records(records)
     frame["district"] = [
-        canonical_district(s, o, _multistate_raw_id(s, o, num, name))
-        for s, o, num, name in zip(frame["state_po"], frame["office"], frame["district_number"], frame["district_name"])
+        sld_district(s, o, _multistate_raw_id(s, o, num, name))
+        for s, o, num, name in zip(
+            frame["state_po"], frame["office"], frame["district_number"], frame["district_name"], strict=True
+        )
     ]
     return frame[cols]
 
@@ -224,21 +338,32 @@ def match_rate(shapes: pd.DataFrame, districts: pd.DataFrame) -> pd.DataFrame:
     ds = districts
     if "eliminated" in ds.columns:
         ds = ds[~ds["eliminated"].fillna(False).astype(bool)]
-    floterial = ds["is_floterial"].fillna(False).astype(bool) if "is_floterial" in ds.columns else pd.Series(
-        False, index=ds.index)
+    floterial = (
+        ds["is_floterial"].fillna(False).astype(bool)
+        if "is_floterial" in ds.columns
+        else pd.Series(False, index=ds.index)
+    )
+    shape_keys = {k: list(g.astype(str)) for k, g in sld.groupby(["state_po", "office"])[key_col]}
+    district_sets = {
+        k: (
+            set(g.loc[~g["_flot"], "district"].astype(str)),
+            set(g.loc[g["_flot"], "district"].astype(str)),
+            g["district"].nunique(),
+        )
+        for k, g in ds.assign(_flot=floterial.to_numpy()).groupby(["state_po", "office"])
+    }
     rows = []
-    chambers = sorted(set(zip(sld["state_po"], sld["office"])) | set(zip(ds["state_po"], ds["office"])))
-    for state_po, office in chambers:
-        shp = sld[(sld["state_po"] == state_po) & (sld["office"] == office)]
-        in_chamber = (ds["state_po"] == state_po) & (ds["office"] == office)
-        have = set(shp[key_col].astype(str))
-        flagged = set(ds.loc[in_chamber & floterial, "district"].astype(str))
+    for state_po, office in sorted(set(shape_keys) | set(district_sets)):
+        shape_list = shape_keys.get((state_po, office), [])
+        ordinary, flagged, n_districts = district_sets.get((state_po, office), (set(), set(), 0))
+        have = set(shape_list)
         # A district flagged floterial that does have a polygon is a base district after all
         # (MultiState flags NH Cheshire-14 and Grafton-16; nh_floterial_map.json lists both as bases).
-        wanted = set(ds.loc[in_chamber & ~floterial, "district"].astype(str)) | (flagged & have)
+        wanted = ordinary | (flagged & have)
         flot = flagged - have
         missing = sorted(wanted - have, key=_natural)
         extra = sorted(have - wanted, key=_natural)
+        extra_set = set(extra)
         examples = []
         if missing:
             examples.append("no shape: " + ", ".join(missing[:5]))
@@ -246,14 +371,31 @@ def match_rate(shapes: pd.DataFrame, districts: pd.DataFrame) -> pd.DataFrame:
             examples.append("no district: " + ", ".join(extra[:5]))
         rows.append(
             {
-                "state_po": state_po, "office": office, "n_shapes": int(len(shp)),
-                "n_districts": int(in_chamber.sum()), "n_floterial": len(flot),
-                "matched": len(wanted & have), "rate": (len(wanted & have) / len(wanted)) if wanted else float("nan"),
-                "shapes_unmatched": int(shp[key_col].astype(str).isin(extra).sum()), "unmatched": "; ".join(examples),
+                "state_po": state_po,
+                "office": office,
+                "n_shapes": len(shape_list),
+                "n_districts": n_districts,
+                "n_floterial": len(flot),
+                "matched": len(wanted & have),
+                "rate": (len(wanted & have) / len(wanted)) if wanted else float("nan"),
+                "shapes_unmatched": sum(key in extra_set for key in shape_list),
+                "unmatched": "; ".join(examples),
             }
         )
-    return pd.DataFrame(rows, columns=["state_po", "office", "n_shapes", "n_districts", "n_floterial", "matched",
-                                       "rate", "shapes_unmatched", "unmatched"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "state_po",
+            "office",
+            "n_shapes",
+            "n_districts",
+            "n_floterial",
+            "matched",
+            "rate",
+            "shapes_unmatched",
+            "unmatched",
+        ],
+    )
 
 
 def _natural(text: str) -> tuple:
@@ -292,10 +434,17 @@ def _read_vector(path: Path, mirror: Path) -> gpd.GeoDataFrame:
         target = "/vsizip/" + target
     try:
         return gpd.read_file(target, engine="pyogrio")
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.GeometryError,
-            RuntimeError, ValueError, UnicodeDecodeError) as exc:
-        raise InputError(rel(path, mirror), f"cannot read vector file (truncated or not GeoJSON/shapefile?): {exc}"
-                         ) from exc
+    except (
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+        pyogrio.errors.GeometryError,
+        RuntimeError,
+        ValueError,
+        UnicodeDecodeError,
+    ) as exc:
+        raise InputError(
+            rel(path, mirror), f"cannot read vector file (truncated or not GeoJSON/shapefile?): {exc}"
+        ) from exc
 
 
 def _numeric_column(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
@@ -307,10 +456,10 @@ def _numeric_column(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
     return values.astype("Int64")
 
 
-def _screen(gdf: gpd.GeoDataFrame, file: str, code_col: str, fips: dict[str, str], result: SourceResult
-            ) -> gpd.GeoDataFrame:
+def _screen(
+    gdf: gpd.GeoDataFrame, file: str, code_col: str, fips: dict[str, str], result: SourceResult
+) -> gpd.GeoDataFrame:
     """Attach source rows, state codes; reject placeholders, unknown states, missing geometry."""
-    gdf = gdf.copy()
     gdf["source_file"] = file
     gdf["source_row"] = np.arange(1, len(gdf) + 1)
     gdf["raw_code"] = gdf[code_col].astype(str).str.strip()
@@ -332,22 +481,25 @@ def _finish(gdf: gpd.GeoDataFrame, tolerance: float, result: SourceResult, label
     for idx, km2 in clipped.items():
         result.notes.append(
             f"{label}: {gdf.at[idx, 'state_po']} {gdf.at[idx, 'office']} {gdf.at[idx, 'district']} straddles 180 deg;"
-            f" {km2:,.0f} km2 of islands west of 180 deg clipped from the map shape (ALAND unchanged)"
+            f" {km2:,.0f} km2 of islands at positive longitudes clipped from the map shape (ALAND unchanged)"
         )
-    lon, lat = geo.centroids_lonlat(gdf.geometry)
     # All 102 input files are valid polygon coverages (checked with shapely.coverage_is_valid on
     # the mirror); the check would double the simplification time, so it is skipped here and the
     # output's edge-matching is tested in tests/test_geo.py instead.
     simple = geo.simplify_for_web(gdf, tolerance, geo.WEB_DECIMALS, check_coverage=False)
     out = pd.DataFrame(simple.drop(columns=simple.geometry.name))
     out["geojson"] = geo.geometry_text(simple.geometry.to_numpy())
+    # Centroid of the simplified shape: cheaper to project, and within 0.13 km of the
+    # full-resolution centroid (measured on the mirror: worst HI Senate 0.12 km, median 0.02 km).
+    lon, lat = geo.centroids_lonlat(simple.geometry)
     out["centroid_lon"], out["centroid_lat"] = np.round(lon, 5), np.round(lat, 5)
     out["source"] = SOURCE
     return out[SHAPE_COLUMNS]
 
 
-def _read_house(mirror: Path, spec: tuple[str, str, str, int], fips: dict[str, str], result: SourceResult
-                ) -> pd.DataFrame:
+def _read_house(
+    mirror: Path, spec: tuple[str, str, str, int], fips: dict[str, str], result: SourceResult
+) -> pd.DataFrame:
     file, code_col, plan_label, lines_year = spec
     path = Path(mirror) / file
     gdf = _read_vector(path, mirror)
@@ -357,13 +509,13 @@ def _read_house(mirror: Path, spec: tuple[str, str, str, int], fips: dict[str, s
     gdf["office"] = "us_house"
     gdf["district"] = [
         canonical_district(s, "us_house", code, at_large=(code == NON_VOTING_CODE))
-        for s, code in zip(gdf["state_po"], gdf["raw_code"])
+        for s, code in zip(gdf["state_po"], gdf["raw_code"], strict=True)
     ]
     gdf["join_district"] = gdf["district"]
     if "NAMELSAD" in gdf.columns:
         gdf["name"] = gdf["NAMELSAD"].astype(str)
     else:  # 116th Congress file has no NAMELSAD; spell it the way the 118th/119th files do.
-        gdf["name"] = [_house_name(s, code) for s, code in zip(gdf["state_po"], gdf["raw_code"])]
+        gdf["name"] = [_house_name(s, code) for s, code in zip(gdf["state_po"], gdf["raw_code"], strict=True)]
     gdf["geoid"] = gdf["GEOID"].astype(str)
     gdf["aland"] = _numeric_column(gdf, "ALAND", file)
     gdf["awater"] = _numeric_column(gdf, "AWATER", file)
@@ -379,8 +531,9 @@ def _house_name(state_po: str, code: str) -> str:
     return f"Congressional District {int(code)}"
 
 
-def _read_sld(mirror: Path, path: Path, fips: dict[str, str], ms_keys: pd.DataFrame, result: SourceResult
-              ) -> pd.DataFrame:
+def _read_sld(
+    mirror: Path, path: Path, fips: dict[str, str], ms_keys: pd.DataFrame, result: SourceResult
+) -> pd.DataFrame:
     file = rel(path, mirror)
     stem = path.name.split(".")[0]
     m = re.fullmatch(r"([A-Za-z]{2})_(lower|upper)", stem)
@@ -397,8 +550,12 @@ def _read_sld(mirror: Path, path: Path, fips: dict[str, str], ms_keys: pd.DataFr
     wrong_state = gdf["state_po"] != m.group(1).upper()
     if wrong_state.any():
         pos = int(np.flatnonzero(wrong_state.to_numpy())[0])
-        raise InputError(file, f"STATEFP {gdf['STATEFP'].iloc[pos]} is not {m.group(1).upper()}",
-                         row=int(gdf["source_row"].iloc[pos]), column="STATEFP")
+        raise InputError(
+            file,
+            f"STATEFP {gdf['STATEFP'].iloc[pos]} is not {m.group(1).upper()}",
+            row=int(gdf["source_row"].iloc[pos]),
+            column="STATEFP",
+        )
     gdf["office"] = office
     gdf["name"] = gdf["NAMELSAD"].astype(str)
     gdf["district"], gdf["join_district"] = _sld_ids(gdf, office, ms_keys)
@@ -426,13 +583,13 @@ def _sld_ids(gdf: gpd.GeoDataFrame, office: str, ms_keys: pd.DataFrame) -> tuple
     for district in ms["district"]:
         by_key.setdefault(match_key(district), district)
     districts, joins = [], []
-    for code, namelsad in zip(gdf["raw_code"], gdf["name"]):
+    for code, namelsad in zip(gdf["raw_code"], gdf["name"], strict=True):
         named = name_from_namelsad(state_po, office, namelsad)
         if named is not None:
             raw = by_key.get(match_key(named), named)
         else:
             raw = code.lstrip("0") or code
-        district = canonical_district(state_po, office, raw)
+        district = sld_district(state_po, office, raw)
         join = district
         if current and district not in current:
             parent = re.sub(r"[A-Z]+$", "", district)
@@ -455,7 +612,7 @@ def read(mirror: Path) -> SourceResult:
       shape belongs to; = district except ND/SD subdistricts and VT Essex/Orleans), raw_code
       (CDxxxFP / SLDLST / SLDUST as published), geoid, plan_label ('119th'/'118th'/'116th', '2024'
       for legislatures), lines_year (2024, 2022, 2018; 2024), name (NAMELSAD), aland, awater (m^2,
-      Census), centroid_lon, centroid_lat (degrees, equal-area centroid of the unsimplified shape),
+      Census), centroid_lon, centroid_lat (degrees, equal-area centroid of the simplified shape),
       geojson (simplified geometry, GeoJSON geometry text, WGS84, exterior rings clockwise as
       Plotly's d3-geo needs; see analysis/geo.py).
     tables['shape_match']: match_rate of the legislative shapes against MultiState districts.
@@ -485,8 +642,11 @@ def read(mirror: Path) -> SourceResult:
         result.rows_read += local.rows_read
         result.notes.extend(local.notes)
         if len(local.rejected):
-            result.rejected = pd.concat([result.rejected, local.rejected], ignore_index=True) if len(
-                result.rejected) else local.rejected
+            result.rejected = (
+                pd.concat([result.rejected, local.rejected], ignore_index=True)
+                if len(result.rejected)
+                else local.rejected
+            )
     shapes = pd.concat([f for f in frames if len(f)], ignore_index=True)
     shapes["lines_year"] = shapes["lines_year"].astype(int)
     result.tables["shapes"] = shapes
@@ -507,8 +667,9 @@ def read(mirror: Path) -> SourceResult:
             f"{len(short)} chamber(s) below 100%"
         )
         for row in short.itertuples():
-            result.notes.append(f"  {row.state_po} {row.office}: {row.matched}/{row.n_districts - row.n_floterial}"
-                                f" ({row.unmatched})")
+            result.notes.append(
+                f"  {row.state_po} {row.office}: {row.matched}/{row.n_districts - row.n_floterial} ({row.unmatched})"
+            )
     else:
         result.notes.append("MultiState districts not found: named legislative districts keep Census spelling")
     return result
