@@ -205,6 +205,12 @@ def combine(results: dict[str, SourceResult], progress=log) -> Build:
 
     # ---- presidential baselines by district, one row per (state, office, district, plan, year)
     pres = pd.concat([r.tables["presidential"] for r in results.values() if "presidential" in r.tables], ignore_index=True)
+    # MultiState's 2024 margins are on each chamber's current lines, which for MS are the 2025
+    # court-ordered redraw: put them on the latest plan, not the 2024 one.
+    latest = plans.groupby(["state_po", "office"])["first_year"].max()
+    ms = pres["source"] == "multistate"
+    cur = [latest.get((st, of), 0) for st, of in zip(pres.loc[ms, "state_po"], pres.loc[ms, "office"])]
+    pres.loc[ms, "lines_year"] = pres.loc[ms, "lines_year"].astype(int).clip(lower=pd.Series(cur, index=pres.index[ms]))
     pres = pres.rename(columns={"lines_year": "year"})
     pres["year"] = pres["year"].astype(int)
     pres["plan"] = nz.assign_plans(pres, plans)
@@ -232,6 +238,11 @@ def combine(results: dict[str, SourceResult], progress=log) -> Build:
     for tname in ("districts", "shapes"):
         parts = b.tables.pop(f"_{tname}", [])
         b.tables[f"{tname}_raw"] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    shapes = b.tables["shapes_raw"]
+    if not shapes.empty:
+        shapes["plan"] = nz.assign_plans(shapes.assign(year=shapes["lines_year"]), plans)
+    b.tables["house_districts"] = current_house_districts(results, shapes)
+    b.tables["coverage"] = coverage(races, results)
 
     # ---- report lines
     for name, res in results.items():
@@ -248,6 +259,56 @@ def combine(results: dict[str, SourceResult], progress=log) -> Build:
     b.tables["unmapped_labels"] = pd.concat([r.unmapped_labels for r in results.values()] or [pd.DataFrame()],
                                             ignore_index=True)
     return b
+
+
+def current_house_districts(results: dict[str, SourceResult], shapes: pd.DataFrame) -> pd.DataFrame:
+    """The 119th Congress districts (2024 lines; DC and PR non-voting) with their current holders.
+
+    Holders come from legislators-current (unitedstates, CC0); a district with no current
+    member is vacant. The next regular election is 2026 everywhere.
+    """
+    if shapes.empty:
+        return pd.DataFrame()
+    cur = shapes[(shapes["office"] == "us_house") & (shapes["lines_year"] == shapes.loc[shapes["office"] == "us_house",
+                                                                                       "lines_year"].max())]
+    out = cur[["state_po", "office", "district", "name"]].drop_duplicates(["state_po", "district"]).copy()
+    members = results["house_members"].tables.get("current_members", pd.DataFrame())
+    if not members.empty:
+        m = members.groupby(["state_po", "district"]).agg(holder_party=("party", "first"), holder_names=("name", "first"))
+        out = out.merge(m.reset_index(), on=["state_po", "district"], how="left")
+    out["holder_party"] = out.get("holder_party").fillna("VACANT")
+    out["seats"] = 1
+    out["seat"] = None
+    out["next_election"] = 2026
+    out["non_voting"] = out["state_po"].isin(nz.NON_VOTING)
+    return out.reset_index(drop=True)
+
+
+def coverage(races: pd.DataFrame, results: dict[str, SourceResult]) -> pd.DataFrame:
+    """Per chamber and cycle: regular-general contests found and seats they filled, against the
+    seats that were up (US House: the districts MEDSL lists; state chambers: MultiState's
+    expected seats up, from term lengths and classes)."""
+    gen = races[races["kind"].isin(["general", "runoff"]) & ~races["non_voting"]]
+    gen = gen.sort_values("kind").drop_duplicates(["state_po", "office", "district", "seat", "year"])
+    found = gen.groupby(["state_po", "office", "year"]).agg(
+        contests=("race_id", "size"), seats_filled=("seats", "sum"),
+        sources=("source", lambda s: ", ".join(sorted(set(s)))))
+    found = found.reset_index()
+    ms = results.get("multistate")
+    if ms is not None and "coverage" in ms.tables:
+        exp = ms.tables["coverage"][["state_po", "office", "year", "chamber_seats", "seats_up_expected"]]
+        found = found.merge(exp, on=["state_po", "office", "year"], how="outer")
+    # House seats up per state and cycle: the districts the source of record (MEDSL, from the
+    # Clerk's reports) lists that year; the whole-House check holds them to 435 per cycle.
+    medsl = results["medsl_house"].tables["candidates"]
+    up = medsl.drop_duplicates(["state_po", "year", "district"]).groupby(["state_po", "year"]).size()
+    house = found["office"] == "us_house"
+    found.loc[house, "seats_up_expected"] = [up.get((st, int(y))) for st, y in
+                                             zip(found.loc[house, "state_po"], found.loc[house, "year"])]
+    found["contests"] = found["contests"].fillna(0).astype(int)
+    found["seats_filled"] = found["seats_filled"].fillna(0).astype(int)
+    found["gap"] = found["seats_up_expected"] - found["seats_filled"]
+    return found.sort_values(["state_po", "office", "year"]).reset_index(drop=True)
 
 
 def mark_unusable(races: pd.DataFrame, results: dict[str, SourceResult]) -> None:
@@ -306,7 +367,7 @@ def check(b: Build) -> list[str]:
     return warnings
 
 
-def write_db(b: Build, out: Path, mirror: Path, progress=log) -> Path:
+def write_db(b: Build, out: Path, mirror: Path, progress=log, rank: bool = True) -> Path:
     """Write to a temporary file next to `out`, create views, then atomically replace `out`."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}")
@@ -332,14 +393,13 @@ def write_db(b: Build, out: Path, mirror: Path, progress=log) -> Path:
         )
         for sql_file in sorted(config.SQL_DIR.glob("*.sql")):
             con.execute(sql_file.read_text())
-        try:
-            rank = importlib.import_module("analysis.rank")
-            if hasattr(rank, "write_rankings"):
-                t0 = time.perf_counter()
-                rank.write_rankings(con)
-                progress(f"wrote rankings in {time.perf_counter() - t0:.1f}s")
-        except ModuleNotFoundError:
-            progress("analysis.rank not available: no rankings table")
+        if rank:
+            # The model's default ranking is part of the warehouse (table `rankings`).
+            from analysis import rank as ranking
+
+            t0 = time.perf_counter()
+            ranking.write_rankings(con)
+            progress(f"wrote rankings in {time.perf_counter() - t0:.1f}s")
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, out)
@@ -352,7 +412,7 @@ def write_db(b: Build, out: Path, mirror: Path, progress=log) -> Path:
     return out
 
 
-def build(mirror: Path | None = None, out: Path | None = None, progress=log) -> Path:
+def build(mirror: Path | None = None, out: Path | None = None, progress=log, rank: bool = True) -> Path:
     t_start = time.perf_counter()
     raw = manifest.ensure_raw_dir(mirror, progress=progress)
     progress(f"reading raw files from {raw}")
@@ -361,7 +421,7 @@ def build(mirror: Path | None = None, out: Path | None = None, progress=log) -> 
     for w in check(b):
         progress("warning: " + w)
     out = out or config.db_path()
-    write_db(b, out, raw, progress=progress)
+    write_db(b, out, raw, progress=progress, rank=rank)
     progress(f"built {out} in {time.perf_counter() - t_start:.1f}s")
     return out
 
@@ -371,13 +431,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirror", type=Path, default=None, help="directory laid out like ../shared/data")
     parser.add_argument("--out", type=Path, default=None, help="database path (default data/flippable.duckdb)")
     parser.add_argument("--if-needed", action="store_true", help="do nothing when the database exists and is current")
+    parser.add_argument("--no-rank", action="store_true", help="skip the model's rankings table (debugging)")
     args = parser.parse_args(argv)
     out = args.out or config.db_path()
     if args.if_needed and is_current(out):
         log(f"{out} is current; nothing to do")
         return 0
     try:
-        build(args.mirror, out)
+        build(args.mirror, out, rank=not args.no_rank)
     except (InputError, BuildCheckError) as exc:
         print(f"build failed: {exc}\nthe previous database (if any) was left untouched", file=sys.stderr)
         return 1

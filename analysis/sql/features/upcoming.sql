@@ -4,7 +4,7 @@
 WITH cutoff AS (
     SELECT state_po, office, max(year) AS last_result_year
     FROM races
-    WHERE status = 'contested'
+    WHERE status = 'contested' AND kind IN ('general', 'runoff', 'rcv_final')
     GROUP BY ALL
 )
 SELECT
