@@ -42,21 +42,25 @@ READERS = [
 
 # Order of trust for contest results, most trusted first. One source per contest: a contest
 # (state, office, district, seat, year, kind) is taken from the first source here that has it;
-# the others are compared with it (source_checks). Why this order:
+# the others are compared with it (table source_checks). Why this order:
 # - medsl_house: MIT Election Lab, from the Clerk of the House; the House source of record.
 # - fte_specials: the only source with vote counts for House specials since 2017.
 # - medsl_precinct_2024: official precinct returns (MEDSL), complete for its 9 states in 2024
 #   where MultiState misses contests (e.g. NH House).
-# - medsl_2018: official constituency returns for 2018 (fills WA 2018, which MultiState lacks).
-# - princeton: Klarner SLERs / Ballotpedia scrapes, native district numbers for older lines.
-# - multistate: broadest coverage 2012-2025 but Ballotpedia-derived, and results from earlier
-#   maps are filed under current district numbers (statelegislative/SOURCES.md 1a), so for
-#   years before a chamber's current plan the native-numbered sources above come first.
+# - multistate: broadest coverage 2012-2025 (Ballotpedia-derived), candidate level, district
+#   numbers as they were at the time (VA 2017 HD-94 is filed under 94).
+# - medsl_2018: official 2018 constituency returns; fills WA House 2018, which MultiState lacks.
+#   Below MultiState because of its KS party mislabels (statelegislative/SOURCES.md 3).
+# - princeton: Klarner SLERs (1971-2012) and Ballotpedia scrapes (2013-2018); the source for
+#   older lower-house years; its 2018 file is a pre-certification snapshot.
 # - openelections_pa: county pieces summed; a cross-check for PA 2016/2018.
-TRUST = ["medsl_house", "fte_specials", "medsl_precinct_2024", "medsl_2018", "princeton", "multistate", "openelections_pa"]
-# On the chamber's current lines MultiState's ids are native, so it outranks the older sources.
-TRUST_CURRENT_PLAN = ["medsl_house", "fte_specials", "medsl_precinct_2024", "multistate", "medsl_2018", "princeton",
-                      "openelections_pa"]
+TRUST = ["medsl_house", "fte_specials", "medsl_precinct_2024", "multistate", "medsl_2018", "princeton", "openelections_pa"]
+# Named districts (MA, NH, VT) were renamed with new maps, and MultiState files older results
+# under current names (statelegislative/SOURCES.md 1a), so on older lines the native-named
+# sources come first there.
+NAMED_DISTRICT_STATES = {"MA", "NH", "VT"}
+TRUST_OLD_NAMED = ["medsl_house", "fte_specials", "medsl_precinct_2024", "medsl_2018", "princeton", "multistate",
+                   "openelections_pa"]
 
 # Presidential baselines: raw vote counts first, then shares rebuilt from counts, then rounded.
 PRES_TRUST = ["pres_by_2022_cd", "dke_cd_info", "downballot_119", "medsl_precinct_2024", "jdjohn215", "multistate",
@@ -116,10 +120,11 @@ def select_contests(sources: dict[str, pd.DataFrame], plans: pd.DataFrame) -> tu
     # Is the contest on the chamber's current plan? (latest plan start <= year)
     latest = plans.groupby(["state_po", "office"])["first_year"].max().rename("_latest_plan").reset_index()
     per_source = per_source.merge(latest, on=["state_po", "office"], how="left")
-    current = per_source["year"] >= per_source["_latest_plan"].fillna(9999)
-    rank_old = {s: i for i, s in enumerate(TRUST)}
-    rank_cur = {s: i for i, s in enumerate(TRUST_CURRENT_PLAN)}
-    per_source["_rank"] = per_source["source"].map(rank_old).where(~current, per_source["source"].map(rank_cur))
+    old_named = (per_source["year"] < per_source["_latest_plan"].fillna(0)) & per_source["state_po"].isin(
+        NAMED_DISTRICT_STATES)
+    rank = {s: i for i, s in enumerate(TRUST)}
+    rank_old_named = {s: i for i, s in enumerate(TRUST_OLD_NAMED)}
+    per_source["_rank"] = per_source["source"].map(rank).where(~old_named, per_source["source"].map(rank_old_named))
     per_source["_rank"] = per_source["_rank"].fillna(len(TRUST))
     per_source = per_source.sort_values(key + ["_rank"])
     chosen = per_source.drop_duplicates(key, keep="first")[key + ["source"]]
@@ -246,13 +251,23 @@ def combine(results: dict[str, SourceResult], progress=log) -> Build:
 
     # ---- report lines
     for name, res in results.items():
-        loaded = sum(len(t) for k, t in res.tables.items() if k in ("candidates", "presidential", "districts", "shapes"))
-        detail = {"notes": res.notes[:200], "unmapped_labels": res.unmapped_labels.to_dict("records")}
+        # Rejections a reader summarizes by reason instead of row by row (e.g. MultiState's 65k
+        # primary-election rows) still count as rejected: read = loaded + rejected, always.
+        summarized = int(res.tables["rejected_summary"]["rows"].sum()) if "rejected_summary" in res.tables else 0
+        rejected = int(len(res.rejected)) + summarized
+        reasons = res.rejected["reason"].value_counts().to_dict() if len(res.rejected) else {}
+        if summarized:
+            reasons.update(dict(zip(res.tables["rejected_summary"]["reason"], res.tables["rejected_summary"]["rows"])))
+        detail = {
+            "tables": {k: len(t) for k, t in res.tables.items()},
+            "rejected_by_reason": reasons,
+            "unmapped_labels": res.unmapped_labels.to_dict("records"),
+            "notes": res.notes,
+        }
         if name in cand_sources:
-            chosen_n = int((races["source"] == name).sum())
-            detail["contests_chosen"] = chosen_n
-        b.report.append({"source": name, "rows_read": int(res.rows_read), "rows_loaded": int(loaded),
-                         "rows_rejected": int(len(res.rejected)), "detail": json.dumps(detail, default=str)})
+            detail["contests_chosen"] = int((races["source"] == name).sum())
+        b.report.append({"source": name, "rows_read": int(res.rows_read), "rows_loaded": int(res.rows_read) - rejected,
+                         "rows_rejected": rejected, "detail": json.dumps(detail, default=str)})
     rejected = pd.concat([r.rejected for r in results.values() if len(r.rejected)] or [pd.DataFrame(
         columns=["source", "source_file", "source_row", "column", "reason"])], ignore_index=True)
     b.tables["rejected_rows"] = rejected
@@ -361,6 +376,17 @@ def check(b: Build) -> list[str]:
     dup = races["race_id"].duplicated()
     if dup.any():
         raise BuildCheckError(f"duplicate contests: {races.loc[dup, 'race_id'].head(10).tolist()}")
+    # Normalization must never merge two districts: canonical ids per chamber must be as many
+    # as the source's own keys (e.g. MN '1A'/'1B', '10' vs '105').
+    d = b.tables["districts_raw"]
+    if not d.empty and "district_number" in d:
+        per = d.groupby(["state_po", "office"]).agg(raw=("district_number", "nunique"), canonical=("district", "nunique"))
+        dropped = per[per["canonical"] < per["raw"]]
+        if len(dropped):
+            raise BuildCheckError(f"district count dropped after normalization: {dropped.to_dict('index')}")
+    for row in b.report:
+        if row["rows_loaded"] < 0:
+            warnings.append(f"{row['source']}: rejected more rows than read; its accounting is off")
     unmapped = b.tables["unmapped_labels"]
     if len(unmapped):
         warnings.append(f"{len(unmapped)} unmapped party labels (see table unmapped_labels)")
