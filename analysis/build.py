@@ -82,15 +82,42 @@ def log(msg: str) -> None:
     print(f"[build {dt.datetime.now():%H:%M:%S}] {msg}", flush=True)
 
 
-def run_readers(raw: Path, names: list[str] | None = None, progress=log) -> dict[str, SourceResult]:
-    results = {}
+def _read_one(name: str, raw: Path) -> tuple[SourceResult, float]:
+    t0 = time.perf_counter()
+    result = importlib.import_module(f"analysis.sources.{name}").read(raw)
+    return result, time.perf_counter() - t0
+
+
+# Readers that take longest go first so two workers finish together.
+SLOW_FIRST = ["boundaries", "medsl_precinct_2024", "multistate", "princeton"]
+
+
+def run_readers(raw: Path, names: list[str] | None = None, progress=log, workers: int | None = None) -> dict[str, SourceResult]:
+    """Run every reader; in parallel processes when there is more than one core.
+
+    Results come back in READERS order whatever order they finish in, so the build does not
+    depend on scheduling. The first reader error is raised as is (InputError names the file).
+    """
     names = names or READERS
-    for i, name in enumerate(names, 1):
-        t0 = time.perf_counter()
-        module = importlib.import_module(f"analysis.sources.{name}")
-        results[name] = module.read(raw)
-        progress(f"[{i}/{len(names)}] read {name}: {results[name].rows_read:,} rows in {time.perf_counter() - t0:.1f}s")
-    return results
+    workers = workers if workers is not None else min(len(names), os.cpu_count() or 1, 4)
+    done: dict[str, SourceResult] = {}
+    order = sorted(names, key=lambda n: SLOW_FIRST.index(n) if n in SLOW_FIRST else len(SLOW_FIRST))
+    if workers <= 1:
+        for name in order:
+            done[name], secs = _read_one(name, raw)
+            progress(f"[{len(done)}/{len(names)}] read {name}: {done[name].rows_read:,} rows in {secs:.1f}s")
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_read_one, name, raw): name for name in order}
+            from concurrent.futures import as_completed
+
+            for fut in as_completed(futures):
+                name = futures[fut]
+                done[name], secs = fut.result()
+                progress(f"[{len(done)}/{len(names)}] read {name}: {done[name].rows_read:,} rows in {secs:.1f}s")
+    return {name: done[name] for name in names}
 
 
 def _contest_frame(rows: pd.DataFrame) -> pd.DataFrame:
@@ -266,8 +293,14 @@ def combine(results: dict[str, SourceResult], progress=log) -> Build:
         }
         if name in cand_sources:
             detail["contests_chosen"] = int((races["source"] == name).sum())
+        match_rate = None
+        if "shape_match" in res.tables:
+            sm = res.tables["shape_match"]
+            match_rate = float(sm["matched"].sum() / max(int(sm["n_districts"].sum()) - int(sm["n_floterial"].sum()), 1))
+            detail["geometry_match_by_chamber"] = sm[["state_po", "office", "matched", "n_districts", "rate"]].to_dict("records")
         b.report.append({"source": name, "rows_read": int(res.rows_read), "rows_loaded": int(res.rows_read) - rejected,
-                         "rows_rejected": rejected, "detail": json.dumps(detail, default=str)})
+                         "rows_rejected": rejected, "unmapped_labels": int(len(res.unmapped_labels)),
+                         "geometry_match_rate": match_rate, "detail": json.dumps(detail, default=str)})
     rejected = pd.concat([r.rejected for r in results.values() if len(r.rejected)] or [pd.DataFrame(
         columns=["source", "source_file", "source_row", "column", "reason"])], ignore_index=True)
     b.tables["rejected_rows"] = rejected
@@ -361,6 +394,33 @@ def mark_incomplete(races: pd.DataFrame, cands: pd.DataFrame) -> None:
     races.loc[hit, ["margin", "votes_to_flip"]] = None
 
 
+def report_markdown(b: Build) -> str:
+    """A human-readable build report: sources, coverage gaps, disagreements, unmapped labels."""
+    lines = ["# Build report", "", "| source | rows read | loaded | rejected | unmapped labels | geometry match |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for r in b.report:
+        gm = f"{r['geometry_match_rate']:.1%}" if r["geometry_match_rate"] is not None else ""
+        lines.append(f"| {r['source']} | {r['rows_read']:,} | {r['rows_loaded']:,} | {r['rows_rejected']:,} | "
+                     f"{r['unmapped_labels']} | {gm} |")
+    cov = b.tables["coverage"]
+    gaps = cov[cov["gap"].fillna(0) > 0]
+    lines += ["", f"## Coverage gaps: {len(gaps)} chamber-cycles with fewer seats found than were up", "",
+              "| state | office | year | seats up | seats found | sources |", "|---|---|---:|---:|---:|---|"]
+    for g in gaps.itertuples():
+        lines.append(f"| {g.state_po} | {g.office} | {g.year} | {int(g.seats_up_expected)} | {g.seats_filled} | "
+                     f"{g.sources if isinstance(g.sources, str) else ''} |")
+    checks = b.tables["source_checks"]
+    lines += ["", f"## Disagreements between sources: {len(checks)} (table source_checks)", ""]
+    if len(checks):
+        summary = checks.groupby(["chosen_source", "other_source", "issue"]).size().rename("contests").reset_index()
+        lines += ["| chosen | other | issue | contests |", "|---|---|---|---:|"]
+        lines += [f"| {r.chosen_source} | {r.other_source} | {r.issue} | {r.contests} |" for r in summary.itertuples()]
+    un = b.tables["unmapped_labels"]
+    lines += ["", f"## Unmapped party labels: {len(un)} (never counted as a party; listed here)", ""]
+    lines += [f"- {r.source}: {r.label!r} ({r.rows} rows)" for r in un.itertuples()]
+    return "\n".join(lines) + "\n"
+
+
 def check(b: Build) -> list[str]:
     """Whole-build checks. Returns warnings; raises BuildCheckError on a failure."""
     warnings = []
@@ -410,6 +470,7 @@ def write_db(b: Build, out: Path, mirror: Path, progress=log, rank: bool = True)
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
             con.unregister("_frame")
         con.register("_report", pd.DataFrame(b.report))
+        con.execute("CREATE TABLE build_report_md AS SELECT ? AS markdown", [report_markdown(b)])
         con.execute("CREATE TABLE build_report AS SELECT * FROM _report")
         con.unregister("_report")
         build_id = uuid.uuid4().hex
@@ -448,6 +509,9 @@ def build(mirror: Path | None = None, out: Path | None = None, progress=log, ran
         progress("warning: " + w)
     out = out or config.db_path()
     write_db(b, out, raw, progress=progress, rank=rank)
+    report = out.with_name(out.stem + "_report.md")
+    report.write_text(report_markdown(b))
+    progress(f"report: {report}")
     progress(f"built {out} in {time.perf_counter() - t_start:.1f}s")
     return out
 
