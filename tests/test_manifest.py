@@ -89,3 +89,34 @@ def test_missing_file_on_server_is_a_clear_error(server, tmp_path):
              "checksum_of": "file", "gzipped_in_mirror": False}
     with pytest.raises(RuntimeError, match="download failed for x/y.csv"):
         manifest.fetch_all(tmp_path, {"files": [entry]}, base=base, progress=lambda m: None)
+
+
+def test_derived_cd_info_csv_matches_mirror_byte_for_byte(mirror, tmp_path):
+    pytest.importorskip("pyreadr")
+    rel = "congress/presidential_by_cd/cd_info_2024"
+    target = tmp_path / (rel + ".rda")
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(mirror / (rel + ".rda"), target)
+    manifest.derive_csvs(tmp_path)
+    assert (tmp_path / (rel + ".csv")).read_bytes() == (mirror / (rel + ".csv")).read_bytes()
+
+
+@pytest.mark.slow
+def test_full_build_from_downloads_without_a_mirror(mirror, server, tmp_path, monkeypatch):
+    """No mirror: `python -m analysis.build` downloads every file, verifies it, and builds."""
+    pytest.importorskip("pyreadr")
+    from analysis import build, config
+
+    root, base = server
+    lay_out_origin(mirror, root, manifest.load_manifest()["files"])
+    monkeypatch.setattr(config, "DOWNLOAD_BASE", base)
+    monkeypatch.setenv("FLIPPABLE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(config, "default_mirror", lambda: None)
+    out = tmp_path / "fromdownload.duckdb"
+    assert build.main(["--out", str(out), "--no-rank"]) == 0
+    import duckdb
+
+    with duckdb.connect(str(out), read_only=True) as con:
+        assert con.execute("SELECT votes FROM candidates WHERE race_id = 'KS-us_house-4-2016-general' "
+                           "AND candidate = 'MIKE POMPEO'").fetchone()[0] == 166998
+        assert con.execute("SELECT mirror FROM build_info").fetchone()[0] == str(tmp_path / "cache")
