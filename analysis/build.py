@@ -107,16 +107,18 @@ def run_readers(raw: Path, names: list[str] | None = None, progress=log, workers
             done[name], secs = _read_one(name, raw)
             progress(f"[{len(done)}/{len(names)}] read {name}: {done[name].rows_read:,} rows in {secs:.1f}s")
     else:
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
             futures = {pool.submit(_read_one, name, raw): name for name in order}
-            from concurrent.futures import as_completed
-
             for fut in as_completed(futures):
                 name = futures[fut]
                 done[name], secs = fut.result()
                 progress(f"[{len(done)}/{len(names)}] read {name}: {done[name].rows_read:,} rows in {secs:.1f}s")
+        finally:
+            # On the first error, readers not yet started are cancelled instead of run.
+            pool.shutdown(wait=True, cancel_futures=True)
     return {name: done[name] for name in names}
 
 

@@ -15,6 +15,10 @@ class InputError(ValueError):
             where += f", column {column!r}"
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):
+        # Keep the file/row/column when the error crosses a process boundary (parallel readers).
+        return (InputError, (self.file, self.message, self.row, self.column))
+
 
 class BuildCheckError(RuntimeError):
     """A whole-build check failed (e.g. district count dropped); the previous database is kept."""

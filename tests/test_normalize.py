@@ -169,3 +169,13 @@ def test_tie_without_override_uses_reported_flag_and_is_flagged():
     rows = [cand("B", "REP", 100, won=False), cand("A", "DEM", 100, won=True)]
     races, _ = contests(rows)
     assert races.loc["1", "winner_party"] == "DEM"
+
+
+def test_input_error_survives_pickling_with_its_location():
+    import pickle
+
+    from analysis.errors import InputError
+
+    err = pickle.loads(pickle.dumps(InputError("a.csv", "bad vote", row=3, column="votes")))
+    assert (err.file, err.row, err.column) == ("a.csv", 3, "votes")
+    assert str(err) == "a.csv, row 3, column 'votes': bad vote"
