@@ -61,13 +61,17 @@ def load_inputs(con, state: str | None = None) -> WarehouseInputs:
     """Query the warehouse views (races, candidates, presidential, districts, chambers)."""
     fresh = query(con, "freshness")
     house_inc = query(con, "house_incumbency", state) if _table_exists(con, "src_house_members_incumbency") else None
+    upcoming = query(con, "upcoming", state)
+    if _table_exists(con, "src_multistate_upcoming"):
+        filed = query(con, "upcoming_filed", state)
+        upcoming = pd.concat([upcoming, filed], ignore_index=True) if len(upcoming) else filed
     return WarehouseInputs(
         contests=query(con, "contests", state),
         bloc_candidates=query(con, "bloc_candidates", state),
         presidential=query(con, "presidential", state),
         districts=query(con, "districts", state),
         chambers=query(con, "chambers"),
-        upcoming=query(con, "upcoming", state),
+        upcoming=upcoming,
         house_incumbency=house_inc if house_inc is not None else pd.DataFrame(),
         freshness=fresh.iloc[0].to_dict() if len(fresh) else {},
     )
@@ -150,7 +154,8 @@ def prepare_contests(contests: pd.DataFrame, house_incumbency: pd.DataFrame | No
         hi = house_incumbency.drop_duplicates(["state_po", "office", "district", "year"]).copy()
         hi["_inc"] = incumbent_sign(hi["inc_dem"], hi["inc_rep"], hi["inc_known"])
         m = c[["state_po", "office", "district", "year"]].merge(
-            hi[["state_po", "office", "district", "year", "_inc"]], how="left")
+            hi[["state_po", "office", "district", "year", "_inc"]], how="left"
+        )
         c["incumbent"] = np.where(np.isnan(c["incumbent"]), m["_inc"].to_numpy(dtype=float), c["incumbent"])
     c["result_status"] = result_status(c["status"], c["winner_party"], c["margin"])
     c["two_party_votes"] = (c["dem_votes"].fillna(0) + c["rep_votes"].fillna(0)).where(c["margin"].notna())
@@ -184,8 +189,11 @@ def pres_baseline(keys: pd.DataFrame, pres: pd.DataFrame, before_col: str | None
     k = keys[["state_po", "office", "district", "plan"] + ([before_col] if before_col else [])].copy()
     k["_row"] = np.arange(len(k))
     p = pres.rename(columns={"margin": "pm", "margin_basis": "pb", "dem_votes": "pd_", "rep_votes": "pr_"})
-    m = k.merge(p[["state_po", "office", "district", "plan", "pres_year", "pm", "pb", "pd_", "pr_"]],
-                on=["state_po", "office", "district", "plan"], how="inner")
+    m = k.merge(
+        p[["state_po", "office", "district", "plan", "pres_year", "pm", "pb", "pd_", "pr_"]],
+        on=["state_po", "office", "district", "plan"],
+        how="inner",
+    )
     m = m[m["pm"].notna()]
     if before_col:
         m = m[m["pres_year"] < m[before_col]]
@@ -202,8 +210,13 @@ def pres_baseline(keys: pd.DataFrame, pres: pd.DataFrame, before_col: str | None
     out["pres_margin_prev"] = prev["pm"].reindex(out.index)
     out["pres_year_prev"] = prev["pres_year"].reindex(out.index)
     prev_basis = prev["pb"].reindex(out.index)
-    out["lean"] = model.lean(out["pres_margin"], out["pres_year"], out["pres_margin_prev"], out["pres_year_prev"],
-                             basis=out["pres_basis"].fillna("two_party").to_numpy())
+    out["lean"] = model.lean(
+        out["pres_margin"],
+        out["pres_year"],
+        out["pres_margin_prev"],
+        out["pres_year_prev"],
+        basis=out["pres_basis"].fillna("two_party").to_numpy(),
+    )
     # Trend only on one basis: a two-party margin minus an all-vote one is not a change.
     same_basis = prev_basis.to_numpy() == out["pres_basis"].to_numpy()
     out["trend"] = np.where(same_basis, out["pres_margin"] - out["pres_margin_prev"], np.nan)
@@ -216,20 +229,6 @@ def chamber_last_year(contests: pd.DataFrame) -> pd.DataFrame:
     return contests[["state_po", "office", "year"]].drop_duplicates().sort_values(["state_po", "office", "year"])
 
 
-def env_year_before(frame: pd.DataFrame, years: pd.DataFrame, year_col: str = "year") -> np.ndarray:
-    """The chamber's latest election year strictly before each row's `year_col` (NaN if none)."""
-    left = frame[["state_po", "office", year_col]].copy()
-    left["_row"] = np.arange(len(left))
-    left["_y"] = left[year_col].astype(float) - 0.5
-    right = years.rename(columns={"year": "env_year"}).astype({"env_year": float})
-    right["_y"] = right["env_year"]
-    left = left.sort_values("_y")
-    right = right.sort_values("_y")
-    merged = pd.merge_asof(left, right[["state_po", "office", "_y", "env_year"]], on="_y", by=["state_po", "office"],
-                           direction="backward")
-    return merged.sort_values("_row")["env_year"].to_numpy(dtype=float)
-
-
 # --------------------------------------------------------------------------- training frame
 
 
@@ -239,8 +238,7 @@ def training_frame(inputs: WarehouseInputs, first_year: int = FIRST_TRAINING_YEA
     Columns: state_po, office, district, seat_key, plan, year, seats, margin (target; NaN unless a
     D-vs-R contest), winner_party, lean, pres_margin, last_margin, last_status, last_year, holder
     (the previous winner on the same plan), incumbent (+1/-1/0; unknown -> the holder's sign, i.e.
-    assume the incumbent runs), env_year (the chamber's previous election), flip (bool, NaN when
-    either the holder or the winner is not DEM/REP).
+    assume the incumbent runs), flip (bool, NaN when either the holder or the winner is not DEM/REP).
     """
     c = with_previous(prepare_contests(inputs.contests, inputs.house_incumbency))
     c = c[c["year"] >= first_year].reset_index(drop=True)
@@ -251,7 +249,6 @@ def training_frame(inputs: WarehouseInputs, first_year: int = FIRST_TRAINING_YEA
     c["last_year"] = c["prev_year"]
     c["holder"] = c["prev_winner_party"]
     c["incumbent"] = np.where(np.isnan(c["incumbent"]), party_sign(c["holder"]), c["incumbent"])
-    c["env_year"] = env_year_before(c, chamber_last_year(inputs.contests.assign(year=inputs.contests["year"].astype(int))))
     holder_ok = c["holder"].isin(model.PARTIES)
     winner_ok = c["winner_party"].isin(model.PARTIES)
     c["flip"] = (c["winner_party"] != c["holder"]).where(holder_ok & winner_ok)
@@ -309,7 +306,7 @@ def expand_seats(districts: pd.DataFrame) -> pd.DataFrame:
     detail = d["holder_detail"] if "holder_detail" in d else pd.Series(None, index=d.index)
     holders = [
         parse_holder_detail(det, n, hp) if n > 1 else [hp]
-        for det, n, hp in zip(detail, d["seats"], d["holder_party"])
+        for det, n, hp in zip(detail, d["seats"], d["holder_party"], strict=True)
     ]
     out = d.loc[d.index.repeat(d["seats"])].copy()
     out["seat_no"] = out.groupby(level=0).cumcount() + 1
@@ -326,7 +323,8 @@ def current_seats(inputs: WarehouseInputs, target_year: int | None = None) -> pd
     requested year), up (seat elected in target_year), last_year, last_margin, last_status,
     last_winner, won_by_votes, votes_to_flip, pres_margin, pres_year, pres_basis, pres_margin_prev,
     pres_year_prev, lean, trend, candidate_effect, roll_off_dem, roll_off_rep, incumbent (+1/-1/0,
-    assumed = holder when unknown), incumbent_known, env_year, votes_cast, unit.
+    assumed = holder when unknown), incumbent_known, next_election, year (the election predicted:
+    target_year, else next_election), votes_cast, unit.
     """
     d = inputs.districts
     d = d[~((d["office"] == "us_house") & d["state_po"].isin(NON_VOTING))]
@@ -335,48 +333,80 @@ def current_seats(inputs: WarehouseInputs, target_year: int | None = None) -> pd
     # Last decisive regular contest on the seat's current plan.
     on_plan = contests.merge(seats[CONTEST_KEY + ["plan"]].drop_duplicates(), on=CONTEST_KEY + ["plan"], how="inner")
     last = on_plan.sort_values("year").groupby(CONTEST_KEY, sort=False).tail(1)
-    cols = ["race_id", "year", "margin", "result_status", "winner_party", "two_party_votes", "won_by_votes",
-            "votes_to_flip", "dem_votes", "rep_votes", "seats", "status"]
+    cols = [
+        "race_id",
+        "year",
+        "margin",
+        "result_status",
+        "winner_party",
+        "two_party_votes",
+        "won_by_votes",
+        "votes_to_flip",
+        "dem_votes",
+        "rep_votes",
+        "seats",
+        "status",
+    ]
     last = last[CONTEST_KEY + cols].rename(columns={c: f"last_{c}" for c in cols})
     s = seats.merge(last, on=CONTEST_KEY, how="left")
 
     # Bloc-vote seats: each seat's own pair margin from the last contest's candidates.
     bloc_ids = s.loc[s["last_seats"].fillna(1) > 1, "last_race_id"].dropna().unique()
-    pairs = bloc_seat_margins(
-        inputs.contests[inputs.contests["race_id"].isin(bloc_ids)], inputs.bloc_candidates)
-    s = s.merge(pairs.rename(columns={"race_id": "last_race_id", "margin": "_pair_margin",
-                                      "result_status": "_pair_status", "seats": "_pair_seats"}),
-                on=["last_race_id", "seat_no"], how="left")
+    pairs = bloc_seat_margins(inputs.contests[inputs.contests["race_id"].isin(bloc_ids)], inputs.bloc_candidates)
+    s = s.merge(
+        pairs.rename(
+            columns={
+                "race_id": "last_race_id",
+                "margin": "_pair_margin",
+                "result_status": "_pair_status",
+                "seats": "_pair_seats",
+            }
+        ),
+        on=["last_race_id", "seat_no"],
+        how="left",
+    )
     is_pair = s["_pair_seats"].notna()
     s["last_margin"] = np.where(is_pair, s["_pair_margin"], s["last_margin"])
     s["last_result_status"] = np.where(is_pair, s["_pair_status"], s["last_result_status"])
     s["last_two_party_votes"] = np.where(is_pair, s["pair_votes"], s["last_two_party_votes"])
-    s["last_winner"] = np.where(is_pair, np.where(s["_pair_margin"] > 0, "DEM", np.where(s["_pair_margin"] < 0, "REP",
-                                s["last_winner_party"])), s["last_winner_party"])
+    s["last_winner"] = np.where(
+        is_pair,
+        np.where(s["_pair_margin"] > 0, "DEM", np.where(s["_pair_margin"] < 0, "REP", s["last_winner_party"])),
+        s["last_winner_party"],
+    )
+    pair_won_by = (s["_pair_margin"].abs() * s["pair_votes"] / 100.0).round()
+    s["won_by_votes"] = np.where(is_pair, pair_won_by, s["last_won_by_votes"])
+    s["votes_to_flip"] = np.where(is_pair, model.votes_to_flip(pair_won_by, 0.0), s["last_votes_to_flip"])
 
     base = pres_baseline(s, inputs.presidential)
     s = pd.concat([s, base], axis=1)
     s["last_status"] = s["last_result_status"]
-    s["candidate_effect"] = np.where(s["last_year"] == s["pres_year"],
-                                     model.candidate_effect(s["last_margin"], s["pres_margin"]), np.nan)
+    s["candidate_effect"] = np.where(
+        s["last_year"] == s["pres_year"], model.candidate_effect(s["last_margin"], s["pres_margin"]), np.nan
+    )
     same_year = (s["last_year"] == s["pres_year"]) & ~is_pair
     s["roll_off_dem"] = np.where(same_year, model.roll_off(s["pres_dem_votes"], s["last_dem_votes"]), np.nan)
     s["roll_off_rep"] = np.where(same_year, model.roll_off(s["pres_rep_votes"], s["last_rep_votes"]), np.nan)
 
     years = chamber_last_year(contests)
-    latest = years.groupby(["state_po", "office"])["year"].max().rename("env_year").reset_index()
+    latest = years.groupby(["state_po", "office"])["year"].max().rename("_chamber_last").reset_index()
     s = s.merge(latest, on=["state_po", "office"], how="left")
     s["chamber_state"] = np.where(s["office"] == "us_house", "US", s["state_po"])
     term = _term(s)
-    nxt = pd.to_numeric(s.get("next_election"), errors="coerce").to_numpy(dtype=float) if "next_election" in s else \
-        np.full(len(s), np.nan)
-    nxt = np.where(np.isnan(nxt), s["env_year"].to_numpy(dtype=float) + term, nxt)
+    nxt = (
+        pd.to_numeric(s.get("next_election"), errors="coerce").to_numpy(dtype=float)
+        if "next_election" in s
+        else np.full(len(s), np.nan)
+    )
+    nxt = np.where(np.isnan(nxt), s["_chamber_last"].to_numpy(dtype=float) + term, nxt)
+    s["next_election"] = nxt
     if target_year is None:
         s["target_year"] = nxt
     else:
         up = (target_year >= nxt) & (np.mod(target_year - nxt, term) == 0)
         s["target_year"] = np.where(up, float(target_year), np.nan)
     s["up"] = s["target_year"].notna()
+    s["year"] = s["target_year"].fillna(s["next_election"])
 
     # Incumbent running: the next contest's filed candidates where listed, else assume the holder runs.
     up_inc = inputs.upcoming.copy()
@@ -402,8 +432,9 @@ def current_seats(inputs: WarehouseInputs, target_year: int | None = None) -> pd
     chamber_median = votes.groupby([s["state_po"], s["office"]]).transform("median")
     office_median = votes.groupby(s["office"]).transform("median")
     s["votes_cast"] = votes.fillna(chamber_median).fillna(office_median)
-    s["votes_cast_basis"] = np.where(s["last_two_party_votes"].notna(), "last result",
-                                     np.where(votes.notna(), "earlier lines", "chamber median"))
+    s["votes_cast_basis"] = np.where(
+        s["last_two_party_votes"].notna(), "last result", np.where(votes.notna(), "earlier lines", "chamber median")
+    )
 
     # Seats of one bloc-vote district share one error draw (slate voting moves them together).
     s["unit"] = s["state_po"] + "|" + s["office"] + "|" + s["district"].astype(str) + "|" + s["seat_key"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.special import ndtr
 
 # --------------------------------------------------------------------------- national vote
@@ -32,8 +33,11 @@ NATIONAL_PRES_VOTES: dict[int, tuple[int, int, int]] = {
     2024: (75_017_613, 77_302_580, 155_238_302),  # Harris / Trump
 }
 PRES_CANDIDATES: dict[int, tuple[str, str]] = {
-    2008: ("Obama", "McCain"), 2012: ("Obama", "Romney"), 2016: ("Clinton", "Trump"),
-    2020: ("Biden", "Trump"), 2024: ("Harris", "Trump"),
+    2008: ("Obama", "McCain"),
+    2012: ("Obama", "Romney"),
+    2016: ("Clinton", "Trump"),
+    2020: ("Biden", "Trump"),
+    2024: ("Harris", "Trump"),
 }
 # Cook PVI (2022 onwards): 75% weight on the latest presidential election, 25% on the one before.
 PVI_WEIGHTS = (0.75, 0.25)
@@ -58,7 +62,7 @@ def _national(years: np.ndarray, basis: np.ndarray | str) -> np.ndarray:
     years = np.asarray(years, dtype=float)
     basis = np.broadcast_to(np.asarray(basis, dtype=object), years.shape)
     out = np.full(years.shape, np.nan)
-    for i, (y, b) in enumerate(zip(years.ravel(), basis.ravel())):
+    for i, (y, b) in enumerate(zip(years.ravel(), basis.ravel(), strict=True)):
         if not np.isnan(y):
             out.flat[i] = national_margin(int(y), "all_votes" if b == "all_votes" else "two_party")
     return out
@@ -104,7 +108,7 @@ def trend(latest_margin, previous_margin, latest_plan, previous_plan) -> np.ndar
     """
     latest = np.asarray(latest_margin, dtype=float)
     previous = np.asarray(previous_margin, dtype=float)
-    same = np.asarray(pd.Series(latest_plan).astype(object).to_numpy() == pd.Series(previous_plan).astype(object).to_numpy())
+    same = np.asarray(np.asarray(latest_plan, dtype=object) == np.asarray(previous_plan, dtype=object), dtype=bool)
     return np.where(same, latest - previous, np.nan)
 
 
@@ -148,31 +152,39 @@ def votes_to_points(net_votes, votes_cast) -> np.ndarray:
         return np.where(cast > 0, 100.0 * np.asarray(net_votes, dtype=float) / cast, np.nan)
 
 
-def p_dem_win(expected_margin, sd) -> np.ndarray:
-    """Probability the Democrat wins: P(margin > 0) for margin ~ Normal(expected_margin, sd), in [0, 1]."""
+def p_dem_win(expected_margin, sd, sd_tail=None, tail_weight=None) -> np.ndarray:
+    """Probability the Democrat wins, in [0, 1]: P(margin > 0).
+
+    margin ~ Normal(expected_margin, sd); with `sd_tail` and `tail_weight` w, a scale mixture
+    (1 - w) Normal(expected_margin, sd) + w Normal(expected_margin, sd_tail): most seats behave like
+    the narrow core, a few (scandals, weak nominees, data quirks) like the wide tail.
+    """
     mu = np.asarray(expected_margin, dtype=float)
     sd = np.asarray(sd, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.clip(ndtr(mu / sd), 0.0, 1.0)
+        p = ndtr(mu / sd)
+        if sd_tail is not None and tail_weight is not None:
+            w = np.asarray(tail_weight, dtype=float)
+            p = (1.0 - w) * p + w * ndtr(mu / np.asarray(sd_tail, dtype=float))
+    return np.clip(p, 0.0, 1.0)
 
 
-def p_flip(expected_margin, sd, holder_party) -> np.ndarray:
-    """Probability the seat changes party, in [0, 1].
+def p_flip(expected_margin, sd, holder_party, sd_tail=None, tail_weight=None) -> np.ndarray:
+    """Probability the seat changes party, in [0, 1] (p_dem_win's distribution).
 
     Held by DEM: P(margin < 0); held by REP: P(margin > 0); any other holder (independent,
     vacant, unknown): NaN, because a D-vs-R margin cannot say whether the holder keeps it.
     """
-    p_dem = p_dem_win(expected_margin, sd)
+    p_dem = p_dem_win(expected_margin, sd, sd_tail, tail_weight)
     holder = np.asarray(pd.Series(holder_party, dtype=object).to_numpy())
     return np.where(holder == "DEM", 1.0 - p_dem, np.where(holder == "REP", p_dem, np.nan))
 
 
 def pres_label(margin, year) -> np.ndarray:
     """'Harris +4' / 'Trump +12' style label for a presidential margin (rounded to whole points)."""
-    m = np.asarray(margin, dtype=float)
-    y = np.asarray(year, dtype=float)
+    m, y = np.broadcast_arrays(np.asarray(margin, dtype=float), np.asarray(year, dtype=float))
     out = np.empty(m.shape, dtype=object)
-    for i, (mm, yy) in enumerate(zip(m.ravel(), y.ravel())):
+    for i, (mm, yy) in enumerate(zip(m.ravel(), y.ravel(), strict=True)):
         if np.isnan(mm) or np.isnan(yy) or int(yy) not in PRES_CANDIDATES:
             out.flat[i] = None
             continue
@@ -294,7 +306,8 @@ class OfficeModel:
     """A margin model fitted for one office.
 
     coef: feature -> points; year_effects: election year -> national environment (points) on
-    top of the features; sigma_seat: pattern -> sd of a seat's own error; sigma_state: sd of a
+    top of the features; sigma_seat / sigma_tail / tail_weight: pattern -> the seat's own error, a
+    scale mixture (1 - w) N(0, sigma_seat) + w N(0, sigma_tail) (fit_scale_mixture); sigma_state: sd of a
     state-cycle error shared by the state's seats; sigma_national: sd of the change in national
     environment from one cycle to the next. All in margin points.
     """
@@ -307,56 +320,164 @@ class OfficeModel:
     sigma_national: float
     n_train: int
     n_by_pattern: dict[str, int] = field(default_factory=dict)
+    sigma_tail: dict[str, float] = field(default_factory=dict)
+    tail_weight: dict[str, float] = field(default_factory=dict)
+
+    year_counts: dict[int, int] = field(default_factory=dict)
 
     def environment(self, year) -> np.ndarray:
-        """Year effect of `year`, or of the nearest earlier fitted year (the latest if none earlier)."""
-        years = np.asarray(year, dtype=float)
-        fitted = self.year_effects.index.to_numpy(dtype=float)
-        values = self.year_effects.to_numpy(dtype=float)
-        order = np.argsort(fitted)
-        fitted, values = fitted[order], values[order]
-        pos = np.searchsorted(fitted, np.nan_to_num(years, nan=fitted[-1]), side="right") - 1
-        return values[np.clip(pos, 0, len(values) - 1)]
+        """Expected national environment (points, positive = Democratic) for election `year`.
+
+        Presidential years (year % 4 == 0): the mean year effect of the presidential years fitted.
+        Other years (midterms, odd years): that base plus the mean midterm penalty, the swing
+        against the president's party (PRESIDENT_PARTY) seen in the non-presidential years fitted.
+        Political science's most regular pattern: the president's party lost ground in almost every
+        midterm since the Civil War (US House 2010-2022 year effects here: -9.3, -4.8, +8.1, -1.3,
+        each against the sitting president). Only years with >= MIN_YEAR_SEATS seats count.
+        """
+        years = np.atleast_1d(np.asarray(year, dtype=float))
+        fitted = {
+            int(y): float(v)
+            for y, v in self.year_effects.items()
+            if self.year_counts.get(int(y), MIN_YEAR_SEATS) >= MIN_YEAR_SEATS
+        }
+        pres = [v for y, v in fitted.items() if y % 4 == 0]
+        base = float(np.mean(pres)) if pres else float(np.mean(list(fitted.values()) or [0.0]))
+        penalties = [out_party_sign(y) * (v - base) for y, v in fitted.items() if y % 4 != 0]
+        penalty = float(np.mean(penalties)) if penalties else 0.0
+        out = np.full(years.shape, base)
+        for i, y in enumerate(years):
+            if np.isfinite(y) and int(y) % 4 != 0:
+                out[i] = base + out_party_sign(int(y)) * penalty
+        return out.reshape(np.shape(np.asarray(year, dtype=float)))
+
+
+# Party of the president in office on election day (inaugurations 2009, 2017, 2021, 2025).
+PRESIDENT_PARTY = [(2001, "REP"), (2009, "DEM"), (2017, "REP"), (2021, "DEM"), (2025, "REP")]
+MIN_YEAR_SEATS = 30
+
+
+def president_party(year: int) -> str:
+    """Party of the sitting president during the election of `year` (November)."""
+    party = PRESIDENT_PARTY[0][1]
+    for start, p in PRESIDENT_PARTY:
+        if year >= start:
+            party = p
+    return party
+
+
+def out_party_sign(year: int) -> float:
+    """+1 when the president is a Republican (an off-year swing then helps Democrats), -1 when a Democrat."""
+    return 1.0 if president_party(int(year)) == "REP" else -1.0
+
+
+def fit_scale_mixture(resid, iters: int = 200) -> tuple[float, float, float]:
+    """Zero-mean two-component normal scale mixture by EM: (tail_weight, sd_core, sd_tail), points.
+
+    Residuals of seat margins are fat-tailed (state house: RMS 11 points against a core of about
+    9): one normal fitted by RMS would make every close seat look less certain than it is and
+    over-predict flips. Starts from the robust scale 1.4826 * median |r|.
+    """
+    r = np.asarray(resid, dtype=float)
+    r = r[np.isfinite(r)]
+    if len(r) < 20:
+        sd = float(np.sqrt(np.mean(r**2))) if len(r) else math.nan
+        return 0.0, sd, sd
+    r2 = r**2
+    core = max(1.4826 * float(np.median(np.abs(r))), 1e-3)
+    tail, w = 3.0 * core, 0.1
+    for _ in range(iters):
+        l_core = (1 - w) * np.exp(-0.5 * r2 / core**2) / core
+        l_tail = w * np.exp(-0.5 * r2 / tail**2) / tail
+        g = l_tail / np.maximum(l_core + l_tail, 1e-300)
+        w_new = float(np.clip(g.mean(), 1e-4, 0.5))
+        core_new = float(np.sqrt(np.sum((1 - g) * r2) / np.sum(1 - g)))
+        tail_new = float(np.sqrt(np.sum(g * r2) / max(np.sum(g), 1e-9)))
+        done = abs(w_new - w) < 1e-7 and abs(core_new - core) < 1e-7
+        w, core, tail = w_new, core_new, max(tail_new, core_new)
+        if done:
+            break
+    return w, core, tail
+
+
+def _ridge(x: np.ndarray, y: np.ndarray, penalty: np.ndarray) -> np.ndarray:
+    return np.linalg.solve(x.T @ x + np.diag(penalty), x.T @ y)
+
+
+def national_sigma(rows: pd.DataFrame, min_seats: int = 50) -> tuple[float, int]:
+    """Cycle-to-cycle sd of the national environment, points, and how many cycles it rests on.
+
+    The same-seat swing: for seats contested on the same lines two years apart, the mean change
+    in margin per cycle is that cycle's national swing; the root mean square over cycles (with at
+    least `min_seats` seats) is how far the next environment typically lands from the last one.
+    (US House 2012-2024: the House popular vote moved 6.9, 4.6, 9.7, 5.5, 5.9 and 0.2 points, RMS 6.2.)
+    Falls back to DEFAULT_SIGMA_NATIONAL with fewer than two cycles; never below MIN_SIGMA_NATIONAL.
+    """
+    if "last_year" not in rows:
+        return DEFAULT_SIGMA_NATIONAL, 0
+    pairs = rows[
+        (rows["last_status"] == "contested")
+        & rows["last_margin"].notna()
+        & rows["margin"].notna()
+        & (rows["year"] - rows["last_year"] == 2)
+    ]
+    swing = (pairs["margin"] - pairs["last_margin"]).groupby(pairs["year"]).agg(["mean", "count"])
+    swing = swing[swing["count"] >= min_seats]
+    if len(swing) < 2:
+        return DEFAULT_SIGMA_NATIONAL, int(len(swing))
+    return max(float(np.sqrt(np.mean(swing["mean"] ** 2))), MIN_SIGMA_NATIONAL), int(len(swing))
 
 
 def fit_margin_model(train: pd.DataFrame, ridge: float = 1.0) -> dict[str, OfficeModel]:
     """Fit margin = year effect + features (design_matrix) by ridge-penalized least squares, per office.
 
     train: one row per contested D-vs-R general (seat, year) with columns office, state_po, year,
-    margin (target, two-party points) and the design_matrix inputs. The year effects are not
+    margin (target, two-party points) and the design_matrix inputs (+ last_year for the national
+    spread). Seats with neither a presidential baseline nor a previous result on their lines
+    (pattern 'none': new districts in redistricting years) are fitted apart, margin = a + b *
+    incumbent, without year effects: they sit almost only in 2012 and 2022, so sharing year effects
+    with them would confound those years' environment with the pattern. The year effects are not
     penalized; the feature slopes get a small ridge penalty (stability for thin patterns).
-    Spreads: residual variance by pattern, split into a state-cycle part (variance of state-year
-    mean residuals, less their sampling noise) and the seat's own part; the national part is the
-    root-mean-square change of the year effect between consecutive cycles with enough seats.
+    Spreads: the residuals of each pattern as a two-normal scale mixture (fit_scale_mixture), each
+    component split into a state-cycle part (variance of state-year mean residuals, less their
+    sampling noise) and the seat's own part; the national part from national_sigma (same-seat swings).
     """
     models = {}
     for office, rows in train.groupby("office", sort=True):
         rows = rows[rows["margin"].notna()]
-        if len(rows) < 10:
-            continue
         design = design_matrix(rows)
         pattern = design.pop("_pattern").to_numpy()
-        keep = design.columns[(design != 0).any(axis=0)]
-        design = design[keep]
+        main = pattern != "none"
+        if main.sum() < 10:
+            continue
+        none_cols = [c for c in design.columns if c.endswith("|none")]
+        main_design = design.loc[main, [c for c in design.columns if c not in none_cols]]
+        main_design = main_design.loc[:, (main_design != 0).any(axis=0)]
         years = rows["year"].astype(int).to_numpy()
-        year_list = np.unique(years)
-        fe = (years[:, None] == year_list[None, :]).astype(float)
-        x = np.column_stack([design.to_numpy(), fe])
+        year_list = np.unique(years[main])
+        fe = (years[main][:, None] == year_list[None, :]).astype(float)
+        x = np.column_stack([main_design.to_numpy(), fe])
         y = rows["margin"].to_numpy(dtype=float)
         penalty = np.zeros(x.shape[1])
-        penalty[: design.shape[1]] = ridge
-        beta = np.linalg.solve(x.T @ x + np.diag(penalty), x.T @ y)
-        resid = y - x @ beta
-        coef = pd.Series(beta[: design.shape[1]], index=design.columns)
-        year_effects = pd.Series(beta[design.shape[1]:], index=year_list)
+        penalty[: main_design.shape[1]] = ridge
+        beta = _ridge(x, y[main], penalty)
+        resid = np.full(len(rows), np.nan)
+        resid[main] = y[main] - x @ beta
+        coef = pd.Series(beta[: main_design.shape[1]], index=main_design.columns)
+        year_effects = pd.Series(beta[main_design.shape[1] :], index=year_list)
+        if (~main).sum() >= 10:
+            xn = design.loc[~main, ["intercept|none", "incumbent|none"]].to_numpy()
+            bn = _ridge(xn, y[~main], np.array([0.0, ridge]))
+            resid[~main] = y[~main] - xn @ bn
+            coef = pd.concat([coef, pd.Series(bn, index=["intercept|none", "incumbent|none"])])
 
-        sigma_total = {}
+        mixtures = {}
         for pat in PATTERNS:
             r = resid[pattern == pat]
-            if len(r) >= 5:
-                sigma_total[pat] = float(np.sqrt(np.mean(r**2)))
-        fallback = float(np.sqrt(np.mean(resid**2)))
-        sy = pd.DataFrame({"state": rows["state_po"].to_numpy(), "year": years, "r": resid})
+            if len(r) >= 20:
+                mixtures[pat] = fit_scale_mixture(r)
+        fallback = float(np.sqrt(np.mean(resid[main] ** 2)))
+        sy = pd.DataFrame({"state": rows["state_po"].to_numpy(), "year": years, "r": resid})[main]
         grp = sy.groupby(["state", "year"])["r"].agg(["mean", "count"])
         grp = grp[grp["count"] >= 3]
         if len(grp) >= 5:
@@ -364,50 +485,90 @@ def fit_margin_model(train: pd.DataFrame, ridge: float = 1.0) -> dict[str, Offic
             sigma_state = float(np.sqrt(max(np.var(grp["mean"]) - noise, 0.0)))
         else:
             sigma_state = 0.0
-        sigma_seat = {}
+        # A pattern too thin to fit borrows the widest fitted one (the least certain).
+        widest = max(mixtures.values(), key=lambda m: m[1], default=(0.0, fallback, fallback))
+        sigma_seat, sigma_tail, tail_weight = {}, {}, {}
         for pat in PATTERNS:
-            total = sigma_total.get(pat, fallback)
-            sigma_seat[pat] = float(np.sqrt(max(total**2 - sigma_state**2, (0.5 * total) ** 2)))
-
-        n_year = pd.Series(years).value_counts()
-        big_years = sorted(y for y in year_list if n_year.get(y, 0) >= 50 and y % 2 == 0)
-        diffs = np.diff(year_effects.loc[big_years].to_numpy()) if len(big_years) >= 2 else np.array([])
-        if len(diffs) >= 2:
-            sigma_national = max(float(np.sqrt(np.mean(diffs**2))), MIN_SIGMA_NATIONAL)
-        else:
-            sigma_national = DEFAULT_SIGMA_NATIONAL
+            w, core, tail = mixtures.get(pat, widest)
+            sigma_seat[pat] = float(np.sqrt(max(core**2 - sigma_state**2, (0.5 * core) ** 2)))
+            sigma_tail[pat] = float(np.sqrt(max(tail**2 - sigma_state**2, (0.5 * tail) ** 2)))
+            tail_weight[pat] = float(w)
+        sigma_national, _ = national_sigma(rows)
         models[str(office)] = OfficeModel(
-            office=str(office), coef=coef, year_effects=year_effects, sigma_seat=sigma_seat,
-            sigma_state=sigma_state, sigma_national=sigma_national, n_train=int(len(rows)),
+            office=str(office),
+            coef=coef,
+            year_effects=year_effects,
+            sigma_seat=sigma_seat,
+            sigma_state=sigma_state,
+            sigma_national=sigma_national,
+            n_train=int(len(rows)),
             n_by_pattern={p: int((pattern == p).sum()) for p in PATTERNS},
+            sigma_tail=sigma_tail,
+            tail_weight=tail_weight,
+            year_counts={int(y): int(n) for y, n in zip(*np.unique(years[main], return_counts=True), strict=True)},
         )
     return models
+
+
+MIN_PATTERN_ROWS = 20
+
+
+def _demote_unfitted(rows: pd.DataFrame, model: OfficeModel) -> pd.DataFrame:
+    """Drop features whose pattern the model never saw enough of: full -> pres or last -> none.
+
+    (A backtest year can hold a pattern absent before it, e.g. the first cycle after new lines.)
+    """
+    fitted = {p for p, n in model.n_by_pattern.items() if n >= MIN_PATTERN_ROWS}
+    rows = rows.copy()
+    for _ in range(2):
+        pats = design_matrix(rows)["_pattern"].to_numpy()
+        drop_last = (pats == "full") & ("full" not in fitted) & ("pres" in fitted)
+        drop_lean = ((pats == "full") & ("full" not in fitted) & ~drop_last) | (
+            (pats == "pres") & ("pres" not in fitted)
+        )
+        drop_last |= (pats == "last") & ("last" not in fitted)
+        rows.loc[drop_last, "last_status"] = None
+        rows.loc[drop_last, "last_margin"] = np.nan
+        rows.loc[drop_lean, "lean"] = np.nan
+    return rows
 
 
 def predict_margin(models: dict[str, OfficeModel], frame: pd.DataFrame) -> pd.DataFrame:
     """Expected margin (points, positive = Democratic) and its spread for each row of `frame`.
 
-    frame: design_matrix inputs plus office and env_year (the cycle whose national environment
-    is the baseline: swing 0 = 'same national environment as in env_year'). Returns columns
-    expected_margin, sd_seat, sd_state, sd_national, sd_total, pattern; NaN where the office has
-    no fitted model.
+    frame: design_matrix inputs plus office and year (the election predicted; its expected national
+    environment, OfficeModel.environment, is swing 0). Returns columns
+    expected_margin, sd_seat / sd_tail / tail_weight (the seat's own error mixture), sd_state,
+    sd_national, sd_total / sd_tail_total (core / tail component with the common errors), sd_margin
+    (sd of the whole predictive mixture), pattern (after _demote_unfitted); NaN where the office has
+    no fitted model. A 'none' seat of an office too thin to fit 'none' gets the environment alone.
     """
-    out = pd.DataFrame(index=frame.index, columns=["expected_margin", "sd_seat", "sd_state", "sd_national", "sd_total"],
-                       dtype=float)
-    design = design_matrix(frame)
-    out["pattern"] = design.pop("_pattern")
+    cols = ["expected_margin", "sd_seat", "sd_tail", "tail_weight", "sd_state", "sd_national"]
+    out = pd.DataFrame(index=frame.index, columns=cols, dtype=float)
+    out["pattern"] = design_matrix(frame)["_pattern"]
     for office, idx in frame.groupby("office").groups.items():
         model = models.get(str(office))
         if model is None:
             continue
-        x = design.loc[idx].reindex(columns=model.coef.index, fill_value=0.0)
-        env = model.environment(frame.loc[idx, "env_year"].to_numpy(dtype=float))
+        rows = _demote_unfitted(frame.loc[idx], model)
+        design = design_matrix(rows)
+        pats = design.pop("_pattern").to_numpy()
+        out.loc[idx, "pattern"] = pats
+        x = design.reindex(columns=model.coef.index, fill_value=0.0)
+        # Pattern 'none' was fitted without year effects (see fit_margin_model).
+        none_fitted = "intercept|none" in model.coef.index
+        env = np.where((pats == "none") & none_fitted, 0.0, model.environment(rows["year"].to_numpy(dtype=float)))
         out.loc[idx, "expected_margin"] = x.to_numpy() @ model.coef.to_numpy() + env
-        pats = out.loc[idx, "pattern"].to_numpy()
         out.loc[idx, "sd_seat"] = [model.sigma_seat.get(p, np.nan) for p in pats]
+        out.loc[idx, "sd_tail"] = [model.sigma_tail.get(p, model.sigma_seat.get(p, np.nan)) for p in pats]
+        out.loc[idx, "tail_weight"] = [model.tail_weight.get(p, 0.0) for p in pats]
         out.loc[idx, "sd_state"] = model.sigma_state
         out.loc[idx, "sd_national"] = model.sigma_national
-    out["sd_total"] = np.sqrt(out["sd_seat"] ** 2 + out["sd_state"] ** 2 + out["sd_national"] ** 2)
+    common = out["sd_state"] ** 2 + out["sd_national"] ** 2
+    out["sd_total"] = np.sqrt(out["sd_seat"] ** 2 + common)
+    out["sd_tail_total"] = np.sqrt(out["sd_tail"] ** 2 + common)
+    w = out["tail_weight"]
+    out["sd_margin"] = np.sqrt((1 - w) * out["sd_total"] ** 2 + w * out["sd_tail_total"] ** 2)
     return out
 
 
@@ -417,9 +578,19 @@ DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 2026
 IMPACT_VOTES = 1_000.0
 SIM_SEAT_COLUMNS = [
-    "chamber_state", "office", "state_po", "unit", "holder_party", "target_year", "expected_margin",
-    "sd_seat", "sd_state", "sd_national", "votes_cast",
+    "chamber_state",
+    "office",
+    "state_po",
+    "unit",
+    "holder_party",
+    "target_year",
+    "expected_margin",
+    "sd_seat",
+    "sd_state",
+    "sd_national",
+    "votes_cast",
 ]
+SIM_OPTIONAL_COLUMNS = ["sd_tail", "tail_weight"]
 
 
 @dataclass
@@ -429,21 +600,21 @@ class _Group:
     chamber_state: str
     office: str
     year: int
-    cols: np.ndarray            # positions (into Simulation.seats) of the seats up
-    block: np.ndarray           # draws x seats up, float32 thresholds: a seat is Democratic when swing + shift > threshold
-    u_states: np.ndarray        # draws x states in the group, float32: national + state error (points)
-    u_idx: np.ndarray           # per seat up, its column in u_states
-    u_members: list             # per column of u_states, the positions (in cols) of its seats
+    cols: np.ndarray  # positions (into Simulation.seats) of the seats up
+    block: np.ndarray  # draws x seats up, float32 thresholds: a seat is Democratic when swing + shift > threshold
+    u_states: np.ndarray  # draws x states in the group, float32: national + state error (points)
+    u_idx: np.ndarray  # per seat up, its column in u_states
+    u_members: list  # per column of u_states, the positions (in cols) of its seats
     seats_total: int
-    threshold: int              # seats needed for a majority
+    threshold: int  # seats needed for a majority
     fixed_dem: int
     fixed_rep: int
-    k_dem: int                  # Democrats hold the majority when at least k_dem seats up go Democratic
-    k_rep: int                  # Republicans hold it when at most k_rep seats up go Democratic
+    k_dem: int  # Democrats hold the majority when at least k_dem seats up go Democratic
+    k_rep: int  # Republicans hold it when at most k_rep seats up go Democratic
     tau: dict[int, np.ndarray]  # order statistic (1-based rank) -> per-draw threshold
-    sorted_dem: np.ndarray      # sorted per-draw threshold of the k_dem-th seat
-    sorted_rep: np.ndarray      # sorted per-draw threshold of the (k_rep + 1)-th seat
-    tipping: np.ndarray         # per draw, the position (in cols) of the seat that delivers the Democratic majority
+    sorted_dem: np.ndarray  # sorted per-draw threshold of the k_dem-th seat
+    sorted_rep: np.ndarray  # sorted per-draw threshold of the (k_rep + 1)-th seat
+    tipping: np.ndarray  # per draw, the position (in cols) of the seat that delivers the Democratic majority
 
 
 def _order_stat(tau: dict[int, np.ndarray], k: int, n_draws: int) -> np.ndarray:
@@ -453,41 +624,62 @@ def _order_stat(tau: dict[int, np.ndarray], k: int, n_draws: int) -> np.ndarray:
     return np.full(n_draws, -np.inf if k < 1 else np.inf, dtype=np.float32)
 
 
-GAIN_GRID = 64          # grid points over the common error for the decisive-draw gain sum
+GAIN_GRID = 64  # grid points over the common error for the decisive-draw gain sum
 GAIN_DIRECT_MAX = 20_000  # below this many (draw, seat) entries the gain is summed exactly
 
 
-def _decisive_gain(decisive: np.ndarray, u_rows: np.ndarray, margin: np.ndarray, extra: np.ndarray,
-                   sd_seat: np.ndarray) -> np.ndarray:
-    """Sum over draws of 1(decisive) * [Phi((m + u + extra) / sd) - Phi((m + u) / sd)], per seat.
+def _own_cdf(x: np.ndarray, sd_seat: np.ndarray, sd_tail: np.ndarray, tail_weight: np.ndarray) -> np.ndarray:
+    """P(own seat error > -x): the seat's own error mixture evaluated at margin x (broadcast per seat)."""
+    return (1.0 - tail_weight) * ndtr(x / sd_seat) + tail_weight * ndtr(x / sd_tail)
 
-    decisive: draws x seats (bool); u_rows: the common (national + state) error of each draw, the
-    same for every seat here; margin, extra, sd_seat: per seat, points. Summed exactly for small
+
+def _decisive_gain(
+    decisive: np.ndarray,
+    u_rows: np.ndarray,
+    margin: np.ndarray,
+    extra: np.ndarray,
+    sd_seat: np.ndarray,
+    sd_tail: np.ndarray,
+    tail_weight: np.ndarray,
+) -> np.ndarray:
+    """Sum over draws of 1(decisive) * [F(m + u + extra) - F(m + u)], per seat.
+
+    F is the probability that the seat's own error does not sink a margin (_own_cdf). decisive:
+    draws x seats (bool); u_rows: the common (national + state) error of each draw, the same for
+    every seat here; margin, extra and the spreads: per seat, points. Summed exactly for small
     inputs; for large ones the smooth bracket is linearly interpolated on a GAIN_GRID-point grid
-    over u (hat weights per draw, one float32 matrix product), an error far below the Monte Carlo
-    noise because the bracket varies on the scale of sd_seat (several points) and the grid step
-    is a fraction of a point.
+    over u (hat weights per draw, one sparse product), an error far below the Monte Carlo noise
+    because the bracket varies on the scale of sd_seat (several points) and the grid step is a
+    fraction of a point.
     """
+    spreads = (sd_seat[None, :], sd_tail[None, :], tail_weight[None, :])
     if decisive.size <= GAIN_DIRECT_MAX:
         base = margin[None, :] + u_rows[:, None]
-        bracket = ndtr((base + extra[None, :]) / sd_seat[None, :]) - ndtr(base / sd_seat[None, :])
+        bracket = _own_cdf(base + extra[None, :], *spreads) - _own_cdf(base, *spreads)
         return np.where(decisive, bracket, 0.0).sum(axis=0)
     lo, hi = float(u_rows.min()), float(u_rows.max())
     grid_n = GAIN_GRID if hi > lo else 1
     grid = np.linspace(lo, hi, grid_n)
-    weights = np.zeros((len(u_rows), grid_n), dtype=np.float32)
+    n_rows = len(u_rows)
     if grid_n == 1:
-        weights[:, 0] = 1.0
+        j, frac = np.zeros(n_rows, dtype=int), np.zeros(n_rows)
     else:
         pos = (u_rows - lo) / (hi - lo) * (grid_n - 1)
         j = np.clip(np.floor(pos).astype(int), 0, grid_n - 2)
-        frac = (pos - j).astype(np.float32)
-        r = np.arange(len(u_rows))
-        weights[r, j] = 1.0 - frac
-        weights[r, j + 1] += frac
-    counts = weights.T @ decisive.astype(np.float32)
+        frac = pos - j
+    # Sparse hat weights (two per draw): a single-threaded product, which on two cores beats a
+    # dense BLAS call whose thread start-up costs more than the work.
+    r = np.arange(n_rows)
+    weights = sparse.csr_matrix(
+        (
+            np.concatenate([1.0 - frac, frac]).astype(np.float32),
+            (np.concatenate([j, np.minimum(j + 1, grid_n - 1)]), np.concatenate([r, r])),
+        ),
+        shape=(grid_n, n_rows),
+    )
+    counts = np.asarray(weights @ decisive.astype(np.float32))
     base = margin[None, :] + grid[:, None]
-    bracket = ndtr((base + extra[None, :]) / sd_seat[None, :]) - ndtr(base / sd_seat[None, :])
+    bracket = _own_cdf(base + extra[None, :], *spreads) - _own_cdf(base, *spreads)
     return (counts * bracket).sum(axis=0, dtype=np.float64)
 
 
@@ -496,8 +688,8 @@ class Simulation:
 
     Seat margin in draw d = expected margin + swing + national_d + state_d + seat_d (points,
     positive = Democratic). national ~ N(0, sd_national) is shared by every seat in a target year,
-    state ~ N(0, sd_state) by the seats of one state, seat ~ N(0, sd_seat) by the seats of one
-    district unit (the seats of a bloc-vote multi-member district move together). The draws are
+    state ~ N(0, sd_state) by the seats of one state, seat ~ the seat's error mixture (N(0, sd_seat),
+    or with probability tail_weight N(0, sd_tail); optional columns) by the seats of one district unit (the seats of a bloc-vote multi-member district move together). The draws are
     generated once (seeded); everything after that is a view of the same draws, so scenario and
     plan comparisons carry no Monte Carlo noise from re-drawing.
 
@@ -508,8 +700,13 @@ class Simulation:
     order statistics are computed once, so P(majority) at a new swing is a sorted-array lookup.
     """
 
-    def __init__(self, seats: pd.DataFrame, chambers: pd.DataFrame | None = None, n_draws: int = DEFAULT_DRAWS,
-                 seed: int = DEFAULT_SEED):
+    def __init__(
+        self,
+        seats: pd.DataFrame,
+        chambers: pd.DataFrame | None = None,
+        n_draws: int = DEFAULT_DRAWS,
+        seed: int = DEFAULT_SEED,
+    ):
         missing = [c for c in SIM_SEAT_COLUMNS if c not in seats.columns]
         if missing:
             raise ValueError(f"simulation seats lack columns {missing}")
@@ -519,8 +716,15 @@ class Simulation:
         s = self.seats
         self.mu = s["expected_margin"].to_numpy(dtype=float)
         self.sd_seat = s["sd_seat"].to_numpy(dtype=float)
-        self.sd_total = np.sqrt(self.sd_seat**2 + s["sd_state"].to_numpy(dtype=float) ** 2
-                                + s["sd_national"].to_numpy(dtype=float) ** 2)
+        self.sd_tail = s["sd_tail"].to_numpy(dtype=float) if "sd_tail" in s else self.sd_seat.copy()
+        self.tail_weight = (
+            s["tail_weight"].fillna(0.0).to_numpy(dtype=float) if "tail_weight" in s else np.zeros(len(s))
+        )
+        common = s["sd_state"].to_numpy(dtype=float) ** 2 + s["sd_national"].to_numpy(dtype=float) ** 2
+        self.sd_total = np.sqrt(self.sd_seat**2 + common)
+        self.sd_tail_total = np.sqrt(self.sd_tail**2 + common)
+        # sd of the whole predictive distribution (for display)
+        self.sd_margin = np.sqrt((1 - self.tail_weight) * self.sd_total**2 + self.tail_weight * self.sd_tail_total**2)
         self.votes_cast = s["votes_cast"].to_numpy(dtype=float)
         self.holder = s["holder_party"].astype(object).to_numpy()
         self.target_year = s["target_year"].to_numpy(dtype=float)
@@ -553,7 +757,7 @@ class Simulation:
         z_state = {y: rng.standard_normal((d, len(states)), dtype=np.float32) for y in years}
         sd_nat = s["sd_national"].to_numpy(dtype=float)
         sd_state = s["sd_state"].to_numpy(dtype=float)
-        chamber_keys = sorted(set(zip(s["chamber_state"].astype(str), s["office"].astype(str))))
+        chamber_keys = sorted(set(zip(s["chamber_state"].astype(str), s["office"].astype(str), strict=True)))
         for cstate, office in chamber_keys:
             in_chamber = ((s["chamber_state"].astype(str) == cstate) & (s["office"].astype(str) == office)).to_numpy()
             n_seats = int(in_chamber.sum())
@@ -571,12 +775,17 @@ class Simulation:
                 # chamber, one per state for the US House. Broadcast to seats when needed.
                 st_keys, u_idx = np.unique(state_idx[cols], return_inverse=True)
                 first = cols[np.unique(u_idx, return_index=True)[1]]
-                u_states = (z_nat[year][:, None] * sd_nat[first].astype(np.float32)[None, :]
-                            + z_state[year][:, st_keys] * sd_state[first].astype(np.float32)[None, :])
+                u_states = (
+                    z_nat[year][:, None] * sd_nat[first].astype(np.float32)[None, :]
+                    + z_state[year][:, st_keys] * sd_state[first].astype(np.float32)[None, :]
+                )
                 u = u_states[:, u_idx]
                 units, unit_pos = np.unique(s["unit"].astype(str).to_numpy()[cols], return_inverse=True)
                 err = rng.standard_normal((d, len(units)), dtype=np.float32)[:, unit_pos]
-                block = -(self.mu[cols].astype(np.float32)[None, :] + u + err * self.sd_seat[cols].astype(np.float32))
+                in_tail = rng.random((d, len(units)), dtype=np.float32)[:, unit_pos] < self.tail_weight[cols][None, :]
+                scale = np.where(in_tail, self.sd_tail[cols].astype(np.float32), self.sd_seat[cols].astype(np.float32))
+                block = -(self.mu[cols].astype(np.float32)[None, :] + u + err * scale)
+                del in_tail, scale
                 ranks = sorted({k for k in (k_dem - 1, k_dem, k_dem + 1, k_rep + 1) if 1 <= k <= n})
                 tau = {}
                 if ranks:
@@ -591,13 +800,28 @@ class Simulation:
                     tipping = np.full(d, -1)
                 del u, err
                 self.group_of[cols] = len(self.groups)
-                self.groups.append(_Group(
-                    chamber_state=cstate, office=office, year=year, cols=cols, block=block, u_states=u_states,
-                    u_idx=u_idx, u_members=[np.flatnonzero(u_idx == k) for k in range(len(st_keys))],
-                    seats_total=n_seats, threshold=threshold,
-                    fixed_dem=fixed_dem, fixed_rep=fixed_rep, k_dem=k_dem, k_rep=k_rep, tau=tau,
-                    sorted_dem=np.sort(t_dem), sorted_rep=np.sort(t_rep), tipping=tipping,
-                ))
+                self.groups.append(
+                    _Group(
+                        chamber_state=cstate,
+                        office=office,
+                        year=year,
+                        cols=cols,
+                        block=block,
+                        u_states=u_states,
+                        u_idx=u_idx,
+                        u_members=[np.flatnonzero(u_idx == k) for k in range(len(st_keys))],
+                        seats_total=n_seats,
+                        threshold=threshold,
+                        fixed_dem=fixed_dem,
+                        fixed_rep=fixed_rep,
+                        k_dem=k_dem,
+                        k_rep=k_rep,
+                        tau=tau,
+                        sorted_dem=np.sort(t_dem),
+                        sorted_rep=np.sort(t_rep),
+                        tipping=tipping,
+                    )
+                )
 
     # ---- chamber probabilities
 
@@ -625,7 +849,8 @@ class Simulation:
         Decisive in a draw: the other seats up give Democrats exactly k_dem - 1, so this seat's
         result decides the majority. The change from extra points is the finite difference through
         the same draws, with the seat's own error integrated exactly (Rao-Blackwell): in a decisive
-        draw it is Phi((a + extra) / sd_seat) - Phi(a / sd_seat), a = the seat's margin before its own error.
+        draw it is F(a + extra) - F(a), F the seat's own error distribution (_own_cdf), a = the seat's
+        margin before its own error.
         """
         n = len(g.cols)
         if g.k_dem <= 0 or g.k_dem > n:
@@ -659,11 +884,26 @@ class Simulation:
         gain = np.zeros(n)
         for k, members in enumerate(g.u_members):
             u_rows = g.u_states[rows, k].astype(np.float64)
-            gain[members] = _decisive_gain(decisive[:, members], u_rows, margin[members], extra_pts[members],
-                                           self.sd_seat[g.cols][members]) / self.n_draws
+            seat = g.cols[members]
+            gain[members] = (
+                _decisive_gain(
+                    decisive[:, members],
+                    u_rows,
+                    margin[members],
+                    extra_pts[members],
+                    self.sd_seat[seat],
+                    self.sd_tail[seat],
+                    self.tail_weight[seat],
+                )
+                / self.n_draws
+            )
         return p_decisive, gain
 
     # ---- public scoring
+
+    def p_dem(self, margin: np.ndarray) -> np.ndarray:
+        """Each seat's P(Democrat wins) at expected margins `margin`, exact under the model."""
+        return p_dem_win(margin, self.sd_total, self.sd_tail_total, self.tail_weight)
 
     def points(self, votes) -> np.ndarray:
         """Convert per-seat net votes (toward Democrats) into margin points with each seat's votes cast."""
@@ -682,9 +922,9 @@ class Simulation:
         position in seats of the most frequent tipping-point seat), p_tipping_point.
         """
         mu = self.mu + swing
-        p_dem = p_dem_win(mu, self.sd_total)
+        p_dem = self.p_dem(mu)
         extra = self.points(impact_votes)
-        impact_seats = p_dem_win(mu + extra, self.sd_total) - p_dem
+        impact_seats = self.p_dem(mu + extra) - p_dem
         p_dec = np.full(len(mu), np.nan)
         impact = np.full(len(mu), np.nan)
         p_tip = np.full(len(mu), np.nan)
@@ -697,19 +937,34 @@ class Simulation:
             freq = np.bincount(tips, minlength=len(g.cols)) / self.n_draws
             p_tip[g.cols] = freq
             top = int(np.argmax(freq)) if len(tips) else -1
-            chambers.append({
-                "chamber_state": g.chamber_state, "office": g.office, "target_year": g.year,
-                "seats_up": len(g.cols), "seats_total": g.seats_total,
-                "majority_threshold": g.threshold, "fixed_dem": g.fixed_dem, "fixed_rep": g.fixed_rep,
-                "expected_dem_seats": g.fixed_dem + float(p_dem[g.cols].sum()),
-                "p_dem_majority": self._p_dem_majority(g, swing), "p_rep_majority": self._p_rep_majority(g, swing),
-                "tipping_point": int(g.cols[top]) if top >= 0 else -1,
-                "p_tipping_point": float(freq[top]) if top >= 0 else 0.0,
-            })
-        seats = pd.DataFrame({
-            "expected_margin": mu, "p_dem": p_dem, "p_flip": p_flip(mu, self.sd_total, self.holder),
-            "p_decisive": p_dec, "impact": impact, "impact_seats": impact_seats, "p_tipping": p_tip,
-        })
+            chambers.append(
+                {
+                    "chamber_state": g.chamber_state,
+                    "office": g.office,
+                    "target_year": g.year,
+                    "seats_up": len(g.cols),
+                    "seats_total": g.seats_total,
+                    "majority_threshold": g.threshold,
+                    "fixed_dem": g.fixed_dem,
+                    "fixed_rep": g.fixed_rep,
+                    "expected_dem_seats": g.fixed_dem + float(p_dem[g.cols].sum()),
+                    "p_dem_majority": self._p_dem_majority(g, swing),
+                    "p_rep_majority": self._p_rep_majority(g, swing),
+                    "tipping_point": int(g.cols[top]) if top >= 0 else -1,
+                    "p_tipping_point": float(freq[top]) if top >= 0 else 0.0,
+                }
+            )
+        seats = pd.DataFrame(
+            {
+                "expected_margin": mu,
+                "p_dem": p_dem,
+                "p_flip": np.where(self.holder == "DEM", 1 - p_dem, np.where(self.holder == "REP", p_dem, np.nan)),
+                "p_decisive": p_dec,
+                "impact": impact,
+                "impact_seats": impact_seats,
+                "p_tipping": p_tip,
+            }
+        )
         return seats, pd.DataFrame(chambers)
 
     def evaluate(self, vote_shifts=None, swing: float = 0.0) -> pd.DataFrame:
@@ -722,7 +977,7 @@ class Simulation:
         Columns: chamber_state, office, target_year, expected_dem_seats, p_dem_majority, p_rep_majority.
         """
         shift = self.points(0.0 if vote_shifts is None else vote_shifts)
-        p_dem = p_dem_win(self.mu + swing + shift, self.sd_total)
+        p_dem = self.p_dem(self.mu + swing + shift)
         rows = []
         for g in self.groups:
             sh = shift[g.cols]
@@ -732,13 +987,21 @@ class Simulation:
                 p_r = float(np.mean(x <= g.k_rep))
             else:
                 p_d, p_r = self._p_dem_majority(g, swing), self._p_rep_majority(g, swing)
-            rows.append({"chamber_state": g.chamber_state, "office": g.office, "target_year": g.year,
-                         "expected_dem_seats": g.fixed_dem + float(p_dem[g.cols].sum()),
-                         "p_dem_majority": p_d, "p_rep_majority": p_r})
+            rows.append(
+                {
+                    "chamber_state": g.chamber_state,
+                    "office": g.office,
+                    "target_year": g.year,
+                    "expected_dem_seats": g.fixed_dem + float(p_dem[g.cols].sum()),
+                    "p_dem_majority": p_d,
+                    "p_rep_majority": p_r,
+                }
+            )
         return pd.DataFrame(rows)
 
-    def marginal_gains(self, vote_shifts=None, extra_votes: float = IMPACT_VOTES, swing: float = 0.0,
-                       groups: list[int] | None = None) -> pd.DataFrame:
+    def marginal_gains(
+        self, vote_shifts=None, extra_votes: float = IMPACT_VOTES, swing: float = 0.0, groups: list[int] | None = None
+    ) -> pd.DataFrame:
         """For each seat alone: the gain from `extra_votes` more net Democratic votes on top of `vote_shifts`.
 
         Columns (aligned with the seats): group (chamber election index, -1 if not up),
@@ -749,10 +1012,10 @@ class Simulation:
         shift = self.points(0.0 if vote_shifts is None else vote_shifts)
         extra = self.points(extra_votes)
         mu = self.mu + swing + shift
-        d_seats = p_dem_win(mu + extra, self.sd_total) - p_dem_win(mu, self.sd_total)
+        d_seats = self.p_dem(mu + extra) - self.p_dem(mu)
         d_pm = np.full(len(mu), np.nan)
         p_dec = np.full(len(mu), np.nan)
-        for gi in (range(len(self.groups)) if groups is None else groups):
+        for gi in range(len(self.groups)) if groups is None else groups:
             g = self.groups[gi]
             dec, gain = self._sensitivity(g, swing, shift, extra[g.cols])
             d_pm[g.cols] = gain

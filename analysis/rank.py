@@ -27,11 +27,47 @@ SCORES = {
     "p_flip": "probability the seat changes party",
 }
 RANKING_COLUMNS = [
-    "state_po", "office", "district", "seat", "seat_no", "seats", "target_year", "holder_party", "category",
-    "pres_margin", "pres_year", "pres_basis", "lean", "trend", "last_year", "last_margin", "last_winner", "last_status",
-    "won_by_votes", "votes_to_flip", "votes_cast", "candidate_effect", "roll_off_dem", "roll_off_rep", "incumbent",
-    "incumbent_known", "expected_margin", "sd_margin", "p_dem", "p_flip", "p_decisive", "impact", "impact_seats",
-    "p_tipping", "chamber_p_dem_majority", "score", "rank", "reason", "model_pattern", "data_through",
+    "state_po",
+    "office",
+    "district",
+    "seat",
+    "seat_no",
+    "seats",
+    "target_year",
+    "holder_party",
+    "category",
+    "pres_margin",
+    "pres_year",
+    "pres_basis",
+    "lean",
+    "trend",
+    "last_year",
+    "last_margin",
+    "last_winner",
+    "last_status",
+    "won_by_votes",
+    "votes_to_flip",
+    "votes_cast",
+    "candidate_effect",
+    "roll_off_dem",
+    "roll_off_rep",
+    "incumbent",
+    "incumbent_known",
+    "expected_margin",
+    "sd_margin",
+    "p_dem",
+    "p_flip",
+    "p_decisive",
+    "impact",
+    "impact_seats",
+    "p_tipping",
+    "chamber_p_dem_majority",
+    "score",
+    "rank",
+    "reason",
+    "model_pattern",
+    "data_through",
+    "seat_index",
 ]
 OFFICE_LABEL = {"us_house": "House", "state_house": "House", "state_senate": "Senate"}
 PARTY_WORDS = {"DEM": "a Democrat", "REP": "a Republican", "IND": "an independent", "OTHER": "a third-party member"}
@@ -40,7 +76,7 @@ PARTY_WORDS = {"DEM": "a Democrat", "REP": "a Republican", "IND": "an independen
 def chamber_label(chamber_state, office) -> np.ndarray:
     """'US House', 'PA House', 'PA Senate', 'NE Legislature'."""
     out = []
-    for st, off in zip(chamber_state, office):
+    for st, off in zip(chamber_state, office, strict=True):
         if st == "NE" and off == "state_senate":
             out.append("NE Legislature")
         else:
@@ -54,8 +90,11 @@ def category(holder_party, last_status, up) -> np.ndarray:
     holder = pd.Series(holder_party, dtype=object).to_numpy()
     last = pd.Series(last_status, dtype=object).to_numpy()
     up = np.asarray(up, dtype=bool)
-    out = np.where(holder == "DEM", np.where(last == "dem_only", "no_rep_ran", "hold"),
-                   np.where(last == "rep_only", "no_dem_ran", "pickup"))
+    out = np.where(
+        holder == "DEM",
+        np.where(last == "dem_only", "no_rep_ran", "hold"),
+        np.where(last == "rep_only", "no_dem_ran", "pickup"),
+    )
     return np.where(up, out, "not_up").astype(object)
 
 
@@ -63,8 +102,21 @@ def static_reasons(s: pd.DataFrame) -> np.ndarray:
     """The part of each seat's reason that does not depend on the swing, in plain words."""
     pres = model.pres_label(s["pres_margin"], s["pres_year"])
     out = []
-    cols = zip(pres, s["holder_party"], s["category"], s["last_year"], s["last_status"], s["last_winner"],
-               s["won_by_votes"], s["last_margin"], s["incumbent_known"], s["incumbent"], s["seats"], s["seat_no"])
+    cols = zip(
+        pres,
+        s["holder_party"],
+        s["category"],
+        s["last_year"],
+        s["last_status"],
+        s["last_winner"],
+        s["won_by_votes"],
+        s["last_margin"],
+        s["incumbent_known"],
+        s["incumbent"],
+        s["seats"],
+        s["seat_no"],
+        strict=True,
+    )
     for p, holder, cat, ly, ls, lw, won_by, lm, inc_known, inc, n_seats, seat_no in cols:
         who = PARTY_WORDS.get(holder, "nobody (vacant)")
         where = f"{p} district" if p else "district with no presidential baseline on its lines"
@@ -92,11 +144,13 @@ def static_reasons(s: pd.DataFrame) -> np.ndarray:
 
 
 def decisive_words(p_decisive, chamber) -> list[str]:
-    """'decides the PA House majority in 1 of 6 simulations' / 'rarely decides ...'."""
+    """'decides the PA House majority in 1 of 6 simulations' / '... in 35% of simulations' / 'rarely decides ...'."""
     out = []
-    for p, ch in zip(p_decisive, chamber):
+    for p, ch in zip(p_decisive, chamber, strict=True):
         if not np.isfinite(p) or p < 0.001:
             out.append(f"rarely decides the {ch} majority")
+        elif p >= 0.2:
+            out.append(f"decides the {ch} majority in {p:.0%} of simulations")
         else:
             out.append(f"decides the {ch} majority in 1 of {max(1, round(1 / p)):,} simulations")
     return out
@@ -113,8 +167,13 @@ class Ranker:
     timings: dict = field(default_factory=dict)
 
     @classmethod
-    def from_inputs(cls, inputs: features.WarehouseInputs, target_year: int | None = None,
-                    n_draws: int = model.DEFAULT_DRAWS, seed: int = model.DEFAULT_SEED) -> Ranker:
+    def from_inputs(
+        cls,
+        inputs: features.WarehouseInputs,
+        target_year: int | None = None,
+        n_draws: int = model.DEFAULT_DRAWS,
+        seed: int = model.DEFAULT_SEED,
+    ) -> Ranker:
         t0 = time.perf_counter()
         train = features.training_frame(inputs)
         models = model.fit_margin_model(train[train["margin"].notna()])
@@ -127,16 +186,20 @@ class Ranker:
         seats["chamber"] = chamber_label(seats["chamber_state"], seats["office"])
         seats["static_reason"] = static_reasons(seats)
         sim_seats = seats.assign(target_year=seats["target_year"].where(seats["up"]))
-        sim = model.Simulation(sim_seats[model.SIM_SEAT_COLUMNS], inputs.chambers, n_draws=n_draws, seed=seed)
+        sim = model.Simulation(
+            sim_seats[model.SIM_SEAT_COLUMNS + model.SIM_OPTIONAL_COLUMNS], inputs.chambers, n_draws=n_draws, seed=seed
+        )
         t2 = time.perf_counter()
         fresh = dict(inputs.freshness)
-        ranker = cls(seats=seats, models=models, sim=sim, freshness=fresh,
-                     timings={"fit_s": t1 - t0, "simulate_s": t2 - t1})
+        ranker = cls(
+            seats=seats, models=models, sim=sim, freshness=fresh, timings={"fit_s": t1 - t0, "simulate_s": t2 - t1}
+        )
         return ranker
 
     @classmethod
-    def from_connection(cls, con, target_year: int | None = None, n_draws: int = model.DEFAULT_DRAWS,
-                        seed: int = model.DEFAULT_SEED) -> Ranker:
+    def from_connection(
+        cls, con, target_year: int | None = None, n_draws: int = model.DEFAULT_DRAWS, seed: int = model.DEFAULT_SEED
+    ) -> Ranker:
         t0 = time.perf_counter()
         inputs = features.load_inputs(con)
         ranker = cls.from_inputs(inputs, target_year, n_draws, seed)
@@ -144,16 +207,28 @@ class Ranker:
         return ranker
 
     def data_through(self) -> str:
-        """One line on data freshness."""
+        """One line on data freshness: latest general result, latest special, presidential baseline."""
         f = self.freshness
-        date = f.get("latest_result_date")
-        date = pd.Timestamp(date).date().isoformat() if date is not None and not pd.isna(date) else "unknown"
+
+        def day(value) -> str | None:
+            return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+        general, any_result = day(f.get("latest_general_date")), day(f.get("latest_result_date"))
+        text = f"general results through {general or 'unknown'}"
+        if any_result and general and any_result > general:
+            text += f" (specials through {any_result})"
         pres = f.get("latest_pres_year")
         pres = int(pres) if pres is not None and not pd.isna(pres) else "unknown"
-        return f"results through {date}; presidential baseline through {pres}"
+        return f"{text}; presidential baseline through {pres}"
 
-    def rank(self, swing: float = 0.0, office: str | list[str] | None = None, state: str | list[str] | None = None,
-             score: str = "impact", include_not_up: bool = False) -> pd.DataFrame:
+    def rank(
+        self,
+        swing: float = 0.0,
+        office: str | list[str] | None = None,
+        state: str | list[str] | None = None,
+        score: str = "impact",
+        include_not_up: bool = False,
+    ) -> pd.DataFrame:
         """Seats up in the target cycle, best first, at a national swing (points toward Democrats).
 
         Re-scores from the stored draws (no refit, no re-draw): cheap enough to call per slider move.
@@ -164,7 +239,7 @@ class Ranker:
             raise ValueError(f"score must be one of {sorted(SCORES)}")
         dyn, chambers = self.sim.at_swing(swing)
         s = self.seats
-        keep = np.ones(len(s), dtype=bool) if include_not_up else s["up"].to_numpy()
+        keep = np.ones(len(s), dtype=bool) if include_not_up else s["up"].to_numpy(dtype=bool, copy=True)
         if office:
             keep &= s["office"].isin([office] if isinstance(office, str) else office).to_numpy()
         if state:
@@ -173,23 +248,43 @@ class Ranker:
         out = s.iloc[idx][[c for c in RANKING_COLUMNS if c in s.columns]].copy()
         for col in ("expected_margin", "p_dem", "p_flip", "p_decisive", "impact", "impact_seats", "p_tipping"):
             out[col] = dyn[col].to_numpy()[idx]
-        out["sd_margin"] = self.sim.sd_total[idx]
+        out["sd_margin"] = self.sim.sd_margin[idx]
         out["model_pattern"] = s["pattern"].to_numpy()[idx]
         group = self.sim.group_of[idx]
         p_major = chambers["p_dem_majority"].to_numpy() if len(chambers) else np.array([])
-        out["chamber_p_dem_majority"] = np.where(group >= 0, p_major[np.clip(group, 0, None)] if len(p_major) else np.nan,
-                                                 np.nan)
+        out["chamber_p_dem_majority"] = np.where(
+            group >= 0, p_major[np.clip(group, 0, None)] if len(p_major) else np.nan, np.nan
+        )
         main = {"impact": out["impact"], "seats": out["impact_seats"], "p_flip": out["p_flip"]}[score]
         out["score"] = main.to_numpy()
-        order = np.lexsort((-out["p_flip"].fillna(0).to_numpy(), -out["impact_seats"].fillna(0).to_numpy(),
-                            -out["impact"].fillna(0).to_numpy(), -out["score"].fillna(-np.inf).to_numpy()))
+        order = np.lexsort(
+            (
+                -out["p_flip"].fillna(0).to_numpy(),
+                -out["impact_seats"].fillna(0).to_numpy(),
+                -out["impact"].fillna(0).to_numpy(),
+                -out["score"].fillna(-np.inf).to_numpy(),
+            )
+        )
         out = out.iloc[order]
         out["rank"] = np.arange(1, len(out) + 1)
+        out["seat_index"] = idx[order]  # position in self.seats / self.sim, for per-seat vote shifts
         static = s["static_reason"].to_numpy()[idx][order]
         words = decisive_words(out["p_decisive"].to_numpy(), s["chamber"].to_numpy()[idx][order])
-        out["reason"] = [f"{a}; {b}" for a, b in zip(static, words)]
+        out["reason"] = [f"{a}; {b}" for a, b in zip(static, words, strict=True)]
         out["data_through"] = self.data_through()
         return out[[c for c in RANKING_COLUMNS if c in out.columns]].reset_index(drop=True)
+
+    def vote_shifts(self, votes_by_seat: dict[int, float] | pd.Series) -> np.ndarray:
+        """Per-seat net votes toward Democrats as the array Simulation.evaluate/marginal_gains take.
+
+        Keys are `seat_index` values from rank(). For the planner (issue #5):
+        `ranker.sim.evaluate(ranker.vote_shifts({i: 2_000}), swing)` -> expected seats and P(majority)
+        per chamber election, on the same draws as the ranking (common random numbers).
+        """
+        shifts = np.zeros(len(self.seats))
+        for i, v in dict(votes_by_seat).items():
+            shifts[int(i)] += float(v)
+        return shifts
 
     def chambers(self, swing: float = 0.0) -> pd.DataFrame:
         """Per chamber election: P(majority) for each party, expected seats, the tipping-point seat."""
@@ -211,14 +306,23 @@ def write_rankings(con, swing: float = 0.0, n_draws: int = model.DEFAULT_DRAWS, 
     ranker = Ranker.from_connection(con, n_draws=n_draws, seed=seed)
     ranked = ranker.rank(swing=swing)
     chambers = ranker.chambers(swing=swing)
-    info = pd.DataFrame([{
-        "swing": swing, "n_draws": n_draws, "seed": seed, "data_through": ranker.data_through(),
-        "score": "impact", "impact_votes": model.IMPACT_VOTES,
-        "models": "; ".join(
-            f"{o}: n={m.n_train}, sd_national={m.sigma_national:.2f}, sd_state={m.sigma_state:.2f}, "
-            + ", ".join(f"{k}={v:+.3f}" for k, v in m.coef.items())
-            for o, m in ranker.models.items()),
-    }])
+    info = pd.DataFrame(
+        [
+            {
+                "swing": swing,
+                "n_draws": n_draws,
+                "seed": seed,
+                "data_through": ranker.data_through(),
+                "score": "impact",
+                "impact_votes": model.IMPACT_VOTES,
+                "models": "; ".join(
+                    f"{o}: n={m.n_train}, sd_national={m.sigma_national:.2f}, sd_state={m.sigma_state:.2f}, "
+                    + ", ".join(f"{k}={v:+.3f}" for k, v in m.coef.items())
+                    for o, m in ranker.models.items()
+                ),
+            }
+        ]
+    )
     for name, frame in (("rankings", ranked), ("rankings_chambers", chambers), ("rankings_info", info)):
         con.register("_rank_frame", frame)
         con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _rank_frame')
@@ -227,8 +331,21 @@ def write_rankings(con, swing: float = 0.0, n_draws: int = model.DEFAULT_DRAWS, 
 
 # --------------------------------------------------------------------------- CLI
 
-TABLE_COLUMNS = ["rank", "state_po", "office", "district", "seat_no", "holder_party", "pres_margin", "last_margin",
-                 "expected_margin", "p_flip", "p_decisive", "impact", "reason"]
+TABLE_COLUMNS = [
+    "rank",
+    "state_po",
+    "office",
+    "district",
+    "seat_no",
+    "holder_party",
+    "pres_margin",
+    "last_margin",
+    "expected_margin",
+    "p_flip",
+    "p_decisive",
+    "impact",
+    "reason",
+]
 
 
 def _format_table(frame: pd.DataFrame, limit: int) -> str:
@@ -246,8 +363,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--office", choices=["us_house", "state_house", "state_senate"], action="append")
     parser.add_argument("--state", action="append", help="two-letter state code (repeatable)")
     parser.add_argument("--target-year", type=int, default=None, help="default: each seat's next election")
-    parser.add_argument("--swing", type=float, default=0.0,
-                        help="national swing toward Democrats, points (0 = the environment of each chamber's last election)")
+    parser.add_argument(
+        "--swing",
+        type=float,
+        default=0.0,
+        help="national swing toward Democrats, points (0 = the model's expected environment: see docs/METHODOLOGY.md)",
+    )
     parser.add_argument("--score", choices=sorted(SCORES), default="impact")
     parser.add_argument("--format", choices=["csv", "table"], default="table")
     parser.add_argument("--out", default=None, help="file to write (default: standard output)")
@@ -270,9 +391,11 @@ def main(argv: list[str] | None = None) -> int:
     with duckdb.connect(path, read_only=True) as con:
         ranker = Ranker.from_connection(con, target_year=args.target_year, n_draws=args.draws, seed=args.seed)
     states = [s.upper() for s in args.state] if args.state else None
-    header = (f"# {ranker.data_through()}; swing {args.swing:+.1f} pts toward Democrats "
-              f"(0 = national environment of each chamber's last election); score: {SCORES[args.score]}; "
-              f"{args.draws:,} simulations, seed {args.seed}")
+    header = (
+        f"# {ranker.data_through()}; swing {args.swing:+.1f} pts toward Democrats "
+        f"(0 = the model's expected environment for the cycle); score: {SCORES[args.score]}; "
+        f"{args.draws:,} simulations, seed {args.seed}"
+    )
     if args.chambers:
         frame = ranker.chambers(args.swing)
         if states:
@@ -292,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
         print(header, file=sys.stderr)
     else:
         if args.format == "csv":
-            print(header)
+            print(header, file=sys.stderr)  # keep standard output pure CSV
         sys.stdout.write(text)
     return 0
 
