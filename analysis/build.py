@@ -201,13 +201,35 @@ def load_plans(results: dict[str, SourceResult]) -> pd.DataFrame:
 
 
 def combine(results: dict[str, SourceResult], progress=log) -> Build:
+    """Readers' outputs -> the warehouse's tables (not yet written)."""
     b = Build()
     plans = load_plans(results)
     b.tables["plans"] = plans
+    races, cands, alternatives, ties = combine_contests(results, plans, progress)
+    b.tables["contest_results"] = races
+    b.tables["contest_candidates"] = cands
+    b.tables["source_checks"] = cross_check(results, races, alternatives, ties)
+    b.tables["contest_alternatives"] = alternatives.drop(columns="_key_date")
+    b.tables["presidential_all"], b.tables["presidential_best"] = combine_presidential(results, plans)
+    b.tables.update(passthrough_tables(results, plans))
+    b.tables["house_districts"] = current_house_districts(results, b.tables["shapes_raw"])
+    b.tables["coverage"] = coverage(races, results)
+    b.report = report_rows(results, races)
+    b.tables["rejected_rows"] = pd.concat(
+        [r.rejected for r in results.values() if len(r.rejected)]
+        or [pd.DataFrame(columns=["source", "source_file", "source_row", "column", "reason"])], ignore_index=True)
+    b.tables["unmapped_labels"] = pd.concat([r.unmapped_labels for r in results.values()] or [pd.DataFrame()],
+                                            ignore_index=True)
+    return b
 
-    # ---- contests
-    cand_sources = {n: r.tables["candidates"] for n, r in results.items() if "candidates" in r.tables}
-    chosen_rows, alternatives = select_contests(cand_sources, plans)
+
+def candidate_sources(results: dict[str, SourceResult]) -> dict[str, pd.DataFrame]:
+    return {n: r.tables["candidates"] for n, r in results.items() if "candidates" in r.tables}
+
+
+def combine_contests(results: dict[str, SourceResult], plans: pd.DataFrame, progress=log):
+    """One source per contest (TRUST), decided: winners, margins, status, plan."""
+    chosen_rows, alternatives = select_contests(candidate_sources(results), plans)
     ties = pd.read_csv(config.REFERENCE_DIR / "tie_overrides.csv", dtype={"district": str})
     t0 = time.perf_counter()
     races, cands = nz.build_contests(chosen_rows, ties)
@@ -216,28 +238,27 @@ def combine(results: dict[str, SourceResult], progress=log) -> Build:
     races["non_voting"] = races["state_po"].isin(nz.NON_VOTING)
     mark_unusable(races, results)
     mark_incomplete(races, cands)
-    b.tables["contest_results"] = races
-    b.tables["contest_candidates"] = cands
+    return races, cands, alternatives, ties
 
-    # ---- cross-checks: every other source's contests, decided the same way, compared.
+
+def cross_check(results: dict[str, SourceResult], races: pd.DataFrame, alternatives: pd.DataFrame,
+                ties: pd.DataFrame) -> pd.DataFrame:
+    """Every contest a less trusted source also has, decided the same way and compared."""
     other = []
-    for name, rows in cand_sources.items():
-        f = _contest_frame(rows)
-        f["year"] = f["year"].astype(int)
-        f["source"] = name
-        alt_keys = alternatives[alternatives["source"] == name][CONTEST_ID + ["_key_date"]]
+    for name, rows in candidate_sources(results).items():
+        alt_keys = alternatives.loc[alternatives["source"] == name, CONTEST_ID + ["_key_date"]]
         if alt_keys.empty:
             continue
-        f = f.merge(alt_keys, on=CONTEST_ID + ["_key_date"]).drop(columns="_key_date")
-        other.append(f)
-    if other:
-        alt_races, _ = nz.build_contests(pd.concat(other, ignore_index=True), ties)
-    else:
-        alt_races = pd.DataFrame()
-    b.tables["source_checks"] = compare_sources(races, alt_races)
-    b.tables["contest_alternatives"] = alternatives.drop(columns="_key_date")
+        f = _contest_frame(rows).assign(source=name)
+        f["year"] = f["year"].astype(int)
+        other.append(f.merge(alt_keys, on=CONTEST_ID + ["_key_date"]).drop(columns="_key_date"))
+    alt_races = nz.build_contests(pd.concat(other, ignore_index=True), ties)[0] if other else pd.DataFrame()
+    return compare_sources(races, alt_races)
 
-    # ---- presidential baselines by district, one row per (state, office, district, plan, year)
+
+def combine_presidential(results: dict[str, SourceResult], plans: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All presidential-by-district rows with their plan, and the most trusted one per
+    (state, office, district, plan, presidential year)."""
     pres = pd.concat([r.tables["presidential"] for r in results.values() if "presidential" in r.tables], ignore_index=True)
     # MultiState's 2024 margins are on each chamber's current lines, which for MS are the 2025
     # court-ordered redraw: put them on the latest plan, not the 2024 one.
@@ -245,70 +266,70 @@ def combine(results: dict[str, SourceResult], progress=log) -> Build:
     ms = pres["source"] == "multistate"
     cur = [latest.get((st, of), 0) for st, of in zip(pres.loc[ms, "state_po"], pres.loc[ms, "office"])]
     pres.loc[ms, "lines_year"] = pres.loc[ms, "lines_year"].astype(int).clip(lower=pd.Series(cur, index=pres.index[ms]))
-    pres = pres.rename(columns={"lines_year": "year"})
-    pres["year"] = pres["year"].astype(int)
-    pres["plan"] = nz.assign_plans(pres, plans)
-    pres = pres.rename(columns={"year": "lines_year"})
-    pres["_rank"] = pres["source"].map({s: i for i, s in enumerate(PRES_TRUST)}).fillna(len(PRES_TRUST))
-    # Within a source, prefer rows computed from vote counts, then the line set closest to the
-    # election itself (cd_info's 2008/2012 results on later line sets come from rounded shares).
-    pres["_no_counts"] = pres["total_votes"].isna()
-    pres["_distance"] = (pres["lines_year"] - pres["pres_year"]).abs()
-    pres = pres.sort_values(["state_po", "office", "district", "plan", "pres_year", "_rank", "_no_counts", "_distance"])
-    pres = pres.drop(columns=["_no_counts", "_distance"])
-    b.tables["presidential_all"] = pres.drop(columns="_rank")
-    b.tables["presidential_best"] = pres.drop_duplicates(["state_po", "office", "district", "plan", "pres_year"]).drop(
-        columns="_rank")
+    pres["lines_year"] = pres["lines_year"].astype(int)
+    pres["plan"] = nz.assign_plans(pres.assign(year=pres["lines_year"]), plans)
+    # Most trusted source first; within a source, rows computed from vote counts, then the line
+    # set closest to the election itself (cd_info's 2008/2012 results on later line sets come
+    # from rounded shares).
+    order = pres.assign(
+        _rank=pres["source"].map({s: i for i, s in enumerate(PRES_TRUST)}).fillna(len(PRES_TRUST)),
+        _no_counts=pres["total_votes"].isna(),
+        _distance=(pres["lines_year"] - pres["pres_year"]).abs(),
+    ).sort_values(["state_po", "office", "district", "plan", "pres_year", "_rank", "_no_counts", "_distance"])
+    order = order.drop(columns=["_rank", "_no_counts", "_distance"])
+    return order, order.drop_duplicates(["state_po", "office", "district", "plan", "pres_year"])
 
-    # ---- everything else, named per source
+
+def passthrough_tables(results: dict[str, SourceResult], plans: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per-source tables kept as they are (src_<source>_<name>), plus districts and shapes."""
+    out: dict[str, pd.DataFrame] = {}
+    parts: dict[str, list[pd.DataFrame]] = {"districts": [], "shapes": []}
     for name, res in results.items():
         for tname, frame in res.tables.items():
             if tname in ("candidates", "presidential", "plans", "known_bad"):
                 continue
-            if tname in ("districts", "shapes"):
-                b.tables.setdefault(f"_{tname}", []).append(frame)
-                continue
-            b.tables[f"src_{name}_{tname}"] = frame
-    for tname in ("districts", "shapes"):
-        parts = b.tables.pop(f"_{tname}", [])
-        b.tables[f"{tname}_raw"] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    shapes = b.tables["shapes_raw"]
+            if tname in parts:
+                parts[tname].append(frame)
+            else:
+                out[f"src_{name}_{tname}"] = frame
+    for tname, frames in parts.items():
+        out[f"{tname}_raw"] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    shapes = out["shapes_raw"]
     if not shapes.empty:
         shapes["plan"] = nz.assign_plans(shapes.assign(year=shapes["lines_year"]), plans)
-    b.tables["house_districts"] = current_house_districts(results, shapes)
-    b.tables["coverage"] = coverage(races, results)
+    return out
 
-    # ---- report lines
+
+def report_rows(results: dict[str, SourceResult], races: pd.DataFrame) -> list[dict]:
+    """One build_report row per source: read = loaded + rejected, reasons, labels, match rate."""
+    rows = []
+    cand_names = set(candidate_sources(results))
     for name, res in results.items():
         # Rejections a reader summarizes by reason instead of row by row (e.g. MultiState's 65k
         # primary-election rows) still count as rejected: read = loaded + rejected, always.
-        summarized = int(res.tables["rejected_summary"]["rows"].sum()) if "rejected_summary" in res.tables else 0
+        summary = res.tables.get("rejected_summary")
+        summarized = int(summary["rows"].sum()) if summary is not None else 0
         rejected = int(len(res.rejected)) + summarized
         reasons = res.rejected["reason"].value_counts().to_dict() if len(res.rejected) else {}
-        if summarized:
-            reasons.update(dict(zip(res.tables["rejected_summary"]["reason"], res.tables["rejected_summary"]["rows"])))
+        if summary is not None:
+            reasons.update(dict(zip(summary["reason"], summary["rows"])))
         detail = {
             "tables": {k: len(t) for k, t in res.tables.items()},
             "rejected_by_reason": reasons,
             "unmapped_labels": res.unmapped_labels.to_dict("records"),
             "notes": res.notes,
         }
-        if name in cand_sources:
+        if name in cand_names:
             detail["contests_chosen"] = int((races["source"] == name).sum())
         match_rate = None
         if "shape_match" in res.tables:
             sm = res.tables["shape_match"]
             match_rate = float(sm["matched"].sum() / max(int(sm["n_districts"].sum()) - int(sm["n_floterial"].sum()), 1))
             detail["geometry_match_by_chamber"] = sm[["state_po", "office", "matched", "n_districts", "rate"]].to_dict("records")
-        b.report.append({"source": name, "rows_read": int(res.rows_read), "rows_loaded": int(res.rows_read) - rejected,
-                         "rows_rejected": rejected, "unmapped_labels": int(len(res.unmapped_labels)),
-                         "geometry_match_rate": match_rate, "detail": json.dumps(detail, default=str)})
-    rejected = pd.concat([r.rejected for r in results.values() if len(r.rejected)] or [pd.DataFrame(
-        columns=["source", "source_file", "source_row", "column", "reason"])], ignore_index=True)
-    b.tables["rejected_rows"] = rejected
-    b.tables["unmapped_labels"] = pd.concat([r.unmapped_labels for r in results.values()] or [pd.DataFrame()],
-                                            ignore_index=True)
-    return b
+        rows.append({"source": name, "rows_read": int(res.rows_read), "rows_loaded": int(res.rows_read) - rejected,
+                     "rows_rejected": rejected, "unmapped_labels": int(len(res.unmapped_labels)),
+                     "geometry_match_rate": match_rate, "detail": json.dumps(detail, default=str)})
+    return rows
 
 
 def current_house_districts(results: dict[str, SourceResult], shapes: pd.DataFrame) -> pd.DataFrame:
@@ -455,6 +476,9 @@ def check(b: Build) -> list[str]:
     return warnings
 
 
+_PLAIN = {"string", "empty", "boolean", "integer", "floating", "mixed-integer-float", "decimal"}
+
+
 def write_db(b: Build, out: Path, mirror: Path, progress=log, rank: bool = True) -> Path:
     """Write to a temporary file next to `out`, create views, then atomically replace `out`."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -466,8 +490,9 @@ def write_db(b: Build, out: Path, mirror: Path, progress=log, rank: bool = True)
                 continue
             frame = frame.copy()
             for col in frame.columns:
-                if frame[col].dtype == object:
-                    frame[col] = frame[col].map(lambda v: v if v is None or isinstance(v, (str, int, float, bool)) else str(v))
+                # Columns mixing types (e.g. lists, or ints beside strings) are stored as text.
+                if frame[col].dtype == object and pd.api.types.infer_dtype(frame[col], skipna=True) not in _PLAIN:
+                    frame[col] = frame[col].map(lambda v: v if v is None or isinstance(v, str) else str(v))
             con.register("_frame", frame)
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
             con.unregister("_frame")
