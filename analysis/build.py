@@ -376,6 +376,28 @@ def coverage(races: pd.DataFrame, results: dict[str, SourceResult]) -> pd.DataFr
     house = found["office"] == "us_house"
     found.loc[house, "seats_up_expected"] = [up.get((st, int(y))) for st, y in
                                              zip(found.loc[house, "state_po"], found.loc[house, "year"])]
+    # Where MultiState gives no expected count (before 2022), estimate seats up from each
+    # current seat's next election and term: up in year Y when (next - Y) is a multiple of the
+    # term. Staggered senates reset by redistricting (2-4-4 terms, e.g. IL, TX in 2012) make
+    # this an estimate; it is marked as such.
+    found["seats_up_source"] = found["seats_up_expected"].notna().map({True: "source", False: None})
+    d = results["multistate"].tables.get("districts") if "multistate" in results else None
+    if d is not None and not d.empty:
+        est = []
+        for (st, of), grp in d.groupby(["state_po", "office"]):
+            term = grp["term_length"].fillna(2).astype(int).clip(lower=1)
+            nxt = grp["next_election"].astype(int)
+            for year in range(2012, 2022):
+                up = int(grp.loc[((nxt - year) % term) == 0, "seats"].sum())
+                if up:
+                    est.append({"state_po": st, "office": of, "year": year, "_est": up})
+        est = pd.DataFrame(est)
+        if len(est):
+            found = found.merge(est, on=["state_po", "office", "year"], how="outer")
+            fill = found["seats_up_expected"].isna() & found["_est"].notna()
+            found.loc[fill, "seats_up_expected"] = found.loc[fill, "_est"]
+            found.loc[fill, "seats_up_source"] = "estimate (current seats, terms)"
+            found = found.drop(columns="_est")
     found["contests"] = found["contests"].fillna(0).astype(int)
     found["seats_filled"] = found["seats_filled"].fillna(0).astype(int)
     found["gap"] = found["seats_up_expected"] - found["seats_filled"]
