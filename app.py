@@ -6,6 +6,7 @@ Run: streamlit run app.py   (reads config.db_path(): $FLIPPABLE_DB or data/flipp
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import streamlit as st
 
@@ -21,9 +22,11 @@ PAGES = [
     st.Page("pages/district.py", title="District", url_path="district"),
     st.Page("pages/chambers.py", title="Chambers", url_path="chambers"),
     st.Page("pages/specials.py", title="Specials", url_path="specials"),
-    st.Page("pages/methodology.py", title="Methodology & Data",
-            url_path="methodology"),
+    st.Page("pages/methodology.py", title="Methodology & Data", url_path="methodology"),
 ]
+# The staffing planner (issue 5) is its own page file; listed once it exists.
+if (Path(__file__).resolve().parent / "pages" / "planner.py").exists():
+    PAGES.insert(5, st.Page("pages/planner.py", title="Staffing planner", url_path="planner"))
 page = st.navigation(PAGES)
 
 
@@ -40,8 +43,14 @@ def _swing_from_url() -> float:
 if "swing" not in st.session_state:
     st.session_state["swing"] = _swing_from_url()
 with st.sidebar:
-    st.slider("National swing (pts, + = toward Democrats)", min_value=-10.0, max_value=10.0, step=0.5, key="swing",
-              help="A uniform shift of every seat's expected margin; rankings, maps and majorities update.")
+    st.slider(
+        "National swing (pts, + = toward Democrats)",
+        min_value=-10.0,
+        max_value=10.0,
+        step=0.5,
+        key="swing",
+        help="A uniform shift of every seat's expected margin; rankings, maps and majorities update.",
+    )
     st.caption(f"Swing: {charts.margin_label(ui_cache.swing()) if ui_cache.swing() else 'none'}")
 
 if ui_cache.swing():

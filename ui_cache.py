@@ -19,12 +19,30 @@ import streamlit as st
 from analysis import config, queries
 
 # Functions of analysis.queries the pages may call through query() (an allow-list).
-CACHED_QUERIES = frozenset({
-    "build_info", "freshness", "rankings", "filter_options", "map_frame", "shapes", "district_list",
-    "district_info", "district_history", "district_presidential", "district_candidates", "district_ranking",
-    "specials", "chambers", "chamber_outlook", "chamber_summary", "coverage", "build_report", "warehouse_summary",
-    "relations",
-})
+CACHED_QUERIES = frozenset(
+    {
+        "build_info",
+        "freshness",
+        "rankings",
+        "filter_options",
+        "map_frame",
+        "shapes",
+        "district_list",
+        "district_info",
+        "district_history",
+        "district_presidential",
+        "district_candidates",
+        "district_ranking",
+        "specials",
+        "chambers",
+        "chamber_outlook",
+        "chamber_summary",
+        "coverage",
+        "build_report",
+        "warehouse_summary",
+        "relations",
+    }
+)
 
 
 def ensure_entrypoint() -> None:
@@ -86,8 +104,10 @@ def available() -> tuple[bool, str]:
     """(True, '') when the warehouse opens; else (False, what to do)."""
     path = db_path()
     if not path.exists():
-        return False, (f"No warehouse found at `{path}`. Build it with `make build` (or "
-                       "`python -m analysis.build`), then reload this page.")
+        return False, (
+            f"No warehouse found at `{path}`. Build it with `make build` (or "
+            "`python -m analysis.build`), then reload this page."
+        )
     try:
         connection()
     except (duckdb.Error, OSError) as exc:
@@ -114,7 +134,7 @@ def ranking_column_config() -> dict[str, Any]:
     cc = st.column_config
     pts = "%+.1f"
     return {
-        "rank": cc.NumberColumn("Rank", format="%d", help="National rank under the current swing"),
+        "rank": cc.NumberColumn("Rank", format="%d", help="The model's national rank (by impact)"),
         "state_po": cc.TextColumn("State"),
         "office": cc.TextColumn("Office"),
         "district": cc.TextColumn("District"),
@@ -124,11 +144,13 @@ def ranking_column_config() -> dict[str, Any]:
         "holder_names": cc.TextColumn("Holder names"),
         "pres_margin": cc.NumberColumn("Pres. margin (pts, + = D)", format=pts),
         "last_margin": cc.NumberColumn("Last margin (pts, + = D)", format=pts),
-        "expected_margin": cc.NumberColumn("Expected margin (pts, + = D)", format=pts,
-                                           help="Under the current national swing"),
+        "expected_margin": cc.NumberColumn(
+            "Expected margin (pts, + = D)", format=pts, help="Under the current national swing"
+        ),
         "p_flip": cc.NumberColumn("P(flip)", format="percent", help="Probability the seat changes party"),
-        "p_decisive": cc.NumberColumn("P(decisive)", format="percent",
-                                      help="Probability the seat decides the chamber majority"),
+        "p_decisive": cc.NumberColumn(
+            "P(decisive)", format="percent", help="Probability the seat decides the chamber majority"
+        ),
         "impact": cc.NumberColumn("Impact (ΔP(maj) / 1k votes)", format="%.4f"),
         "reason": cc.TextColumn("Why", width="large"),
         "last_year": cc.NumberColumn("Last race", format="%d"),
@@ -136,6 +158,8 @@ def ranking_column_config() -> dict[str, Any]:
         "votes_to_flip": cc.NumberColumn("Votes to flip (last race)", format="localized"),
         "last_total_votes": cc.NumberColumn("Votes cast (last race)", format="localized"),
         "seats": cc.NumberColumn("Seats", format="%d"),
+        "seat_no": cc.NumberColumn("Seat", format="%d", help="Seat number within a multi-member district"),
+        "chamber_p_dem_majority": cc.NumberColumn("Model P(D majority)", format="percent"),
         "open_seat": cc.CheckboxColumn("Open seat"),
         "p_win": cc.NumberColumn("P(win)", format="percent"),
         "seats_if_won_in_order": cc.NumberColumn("Seats if won in order", format="%d"),

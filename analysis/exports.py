@@ -30,8 +30,11 @@ def neutralize(value: Any) -> Any:
 
 
 def _is_text_column(series: pd.Series) -> bool:
-    return not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
-                or pd.api.types.is_datetime64_any_dtype(series))
+    return not (
+        pd.api.types.is_numeric_dtype(series)
+        or pd.api.types.is_bool_dtype(series)
+        or pd.api.types.is_datetime64_any_dtype(series)
+    )
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -94,9 +97,11 @@ def to_geojson_bytes(frame: pd.DataFrame, geometries: Mapping[tuple[str, str, st
     features = []
     for record in frame.to_dict(orient="records"):
         key = (record.get("state_po"), record.get("office"), record.get("district"))
-        features.append({
-            "type": "Feature",
-            "geometry": geometries.get(key),
-            "properties": {str(k): json_safe(v) for k, v in record.items()},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometries.get(key),
+                "properties": {str(k): json_safe(v) for k, v in record.items()},
+            }
+        )
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")

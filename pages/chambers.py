@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui_cache
-from analysis import charts, exports
+from analysis import charts, exports, queries
 
 ui_cache.ensure_entrypoint()
 
@@ -16,8 +16,13 @@ params = st.query_params
 st.title("Chambers")
 if "ch_party" not in st.session_state:
     st.session_state["ch_party"] = params.get("party") if params.get("party") in ("DEM", "REP") else "DEM"
-party = st.radio("Seen by", ["DEM", "REP"], horizontal=True, key="ch_party",
-                 format_func={"DEM": "Democrats", "REP": "Republicans"}.get)
+party = st.radio(
+    "Seen by",
+    ["DEM", "REP"],
+    horizontal=True,
+    key="ch_party",
+    format_func={"DEM": "Democrats", "REP": "Republicans"}.get,
+)
 
 summary = ui_cache.query("chamber_summary", swing, party)
 if summary.empty:
@@ -29,7 +34,7 @@ def _chamber_label(state_po: str, office: str) -> str:
     return "US House" if state_po == "US" else f"{state_po} {charts.office_label(office)}"
 
 
-keys = [f"{s}|{o}" for s, o in zip(summary["state_po"], summary["office"])]
+keys = [f"{s}|{o}" for s, o in zip(summary["state_po"], summary["office"], strict=True)]
 labels = {k: _chamber_label(*k.split("|")) for k in keys}
 if st.session_state.get("ch_chamber") not in keys:
     wanted = params.get("chamber")
@@ -46,26 +51,59 @@ party_name = {"DEM": "Democrats", "REP": "Republicans"}[party]
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(f"Seats held by {party_name}", f"{outlook.held:,} of {outlook.total_seats:,}")
-m2.metric("Seats needed for a majority", f"{outlook.seats_needed:,}",
-          help=f"Majority threshold {outlook.majority_threshold:,} seats")
-m3.metric("P(majority)" + (f", swing {charts.margin_label(swing)}" if swing else ""),
-          charts.percent_label(outlook.p_majority))
+m2.metric(
+    "Seats needed for a majority",
+    f"{outlook.seats_needed:,}",
+    help=f"Majority threshold {outlook.majority_threshold:,} seats",
+)
+m3.metric(
+    "P(majority)" + (f", swing {charts.margin_label(swing)}" if swing else ""), charts.percent_label(outlook.p_majority)
+)
 tip = outlook.tipping_point
-m4.metric("Tipping-point seat", "—" if tip is None else f"{tip['state_po']}-{tip['district']}",
-          help="The seat that brings the running total to a majority, taking seats from the party's best chance down")
-st.caption(f"Seats up in {outlook.target_year}; other seats stay with their holders. P(majority) treats seats as "
-           "independent under the national swing (placeholder until the model's correlated simulation is wired).")
+m4.metric(
+    "Tipping-point seat",
+    "—" if tip is None else f"{tip['state_po']}-{tip['district']}",
+    help="The seat that brings the running total to a majority, taking seats from the party's best chance down",
+)
+if outlook.seats_up.empty:
+    st.info(
+        "No ranked seats in this chamber yet (the model has not written `rankings`, or no seat is up), so "
+        "P(majority), the tipping point and the cheapest set cannot be computed."
+    )
+else:
+    model_note = ""
+    if outlook.model_p_dem_majority is not None and party == "DEM":
+        model_note = (
+            f" The model's own simulation puts the Democratic P(majority) at "
+            f"{charts.percent_label(outlook.model_p_dem_majority)} at no swing."
+        )
+    st.caption(
+        f"Seats up in {outlook.target_year}; other seats stay with their holders. P(majority) here combines each "
+        "seat's P(win) under the swing with a shared national error of "
+        f"{queries.NATIONAL_SIGMA:g} points (a placeholder until the model's chamber simulation is wired)." + model_note
+    )
 
 st.subheader("Tipping-point order")
 order = outlook.seats_up
 if order.empty:
     st.caption("No ranked seats up in this chamber.")
 else:
-    st.plotly_chart(charts.tipping_figure(order, party), key="ch_tipping", config=charts.PLOTLY_CONFIG)
-    cols = ["state_po", "district", "holder_party", "p_win", "seats", "seats_if_won_in_order", "tipping_point",
-            "expected_margin", "votes_to_flip", "reason"]
-    st.dataframe(order[cols].head(DISPLAY_CAP), hide_index=True, column_config=ui_cache.ranking_column_config(),
-                 key="ch_order")
+    st.altair_chart(charts.tipping_chart(order, party), key="ch_tipping", width="stretch")
+    cols = [
+        "state_po",
+        "district",
+        "holder_party",
+        "p_win",
+        "seats",
+        "seats_if_won_in_order",
+        "tipping_point",
+        "expected_margin",
+        "votes_to_flip",
+        "reason",
+    ]
+    st.dataframe(
+        order[cols].head(DISPLAY_CAP), hide_index=True, column_config=ui_cache.ranking_column_config(), key="ch_order"
+    )
     if len(order) > DISPLAY_CAP:
         st.caption(f"Showing {DISPLAY_CAP:,} of {len(order):,} seats; the download holds all.")
 
@@ -73,36 +111,80 @@ st.subheader("Cheapest set of seats to a majority")
 cheap = outlook.cheapest
 if outlook.seats_needed == 0:
     st.success(f"{party_name} already hold a majority ({outlook.held:,} of {outlook.total_seats:,}).")
+elif outlook.seats_up.empty:
+    st.caption("Needs the ranked seats.")
 elif cheap.empty:
-    st.warning("No seat held by the other side has a known votes-to-flip count.")
+    st.warning(
+        f"{outlook.seats_needed:,} more seats are needed than have a known cost: none of the "
+        f"{outlook.unknown_cost:,} seats the other side holds that are up had a contested last result."
+    )
 else:
     total = f"{outlook.cheapest_votes:,.0f}" if outlook.cheapest_votes is not None else "—"
-    st.markdown(f"Flipping these **{len(cheap):,}** seats takes **{total}** switched votes in all (from their last "
-                "generals), the fewest of any set that reaches a majority.")
+    st.markdown(
+        f"Flipping these **{len(cheap):,}** seats takes **{total}** switched votes in all (from their last "
+        "generals), the fewest of any set that reaches a majority."
+    )
     if outlook.cheapest_short:
-        st.warning(f"{outlook.cheapest_short:,} more seats are needed than have a known cost "
-                   f"({outlook.unknown_cost:,} targets had no contested result).")
-    st.dataframe(cheap[["state_po", "district", "holder_party", "votes_to_flip", "cumulative_votes_to_flip",
-                        "p_flip", "reason"]], hide_index=True, column_config=ui_cache.ranking_column_config(),
-                 key="ch_cheap")
+        st.warning(
+            f"{outlook.cheapest_short:,} more seats are needed than have a known cost "
+            f"({outlook.unknown_cost:,} targets had no contested result)."
+        )
+    st.dataframe(
+        cheap[
+            ["state_po", "district", "holder_party", "votes_to_flip", "cumulative_votes_to_flip", "p_flip", "reason"]
+        ],
+        hide_index=True,
+        column_config=ui_cache.ranking_column_config(),
+        key="ch_cheap",
+    )
 
 st.subheader("All chambers")
-st.dataframe(summary, hide_index=True, key="ch_summary", column_config={
-    "p_majority": st.column_config.NumberColumn("P(majority)", format="percent"),
-    "cheapest_votes": st.column_config.NumberColumn("Votes to flip, cheapest majority", format="localized"),
-    "majority_threshold": "Majority at", "seats_needed": "Seats needed", "d_seats": "D seats", "r_seats": "R seats"})
+st.dataframe(
+    summary,
+    hide_index=True,
+    key="ch_summary",
+    column_config={
+        "p_majority": st.column_config.NumberColumn("P(majority)", format="percent"),
+        "cheapest_votes": st.column_config.NumberColumn("Votes to flip, cheapest majority", format="localized"),
+        "majority_threshold": "Majority at",
+        "seats_needed": "Seats needed",
+        "d_seats": "D seats",
+        "r_seats": "R seats",
+    },
+)
 
 st.subheader("Export")
 slug = chosen.replace("|", "-")
 e1, e2, e3, e4 = st.columns(4)
-e1.download_button("Tipping order (CSV)", data=lambda: exports.to_csv_bytes(order),
-                   file_name=f"flippable-{slug}-tipping.csv", mime="text/csv", key="ch_csv_order", on_click="ignore")
-e2.download_button("Cheapest set (CSV)", data=lambda: exports.to_csv_bytes(cheap),
-                   file_name=f"flippable-{slug}-cheapest.csv", mime="text/csv", key="ch_csv_cheap", on_click="ignore")
-e3.download_button("All chambers (CSV)", data=lambda: exports.to_csv_bytes(summary),
-                   file_name="flippable-chambers.csv", mime="text/csv", key="ch_csv_all", on_click="ignore")
-e4.download_button("All of it (.xlsx)", key="ch_xlsx", on_click="ignore",
-                   data=lambda: exports.to_xlsx_workbook({"tipping order": order, "cheapest set": cheap,
-                                                          "all chambers": summary}),
-                   file_name=f"flippable-{slug}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+e1.download_button(
+    "Tipping order (CSV)",
+    data=lambda: exports.to_csv_bytes(order),
+    file_name=f"flippable-{slug}-tipping.csv",
+    mime="text/csv",
+    key="ch_csv_order",
+    on_click="ignore",
+)
+e2.download_button(
+    "Cheapest set (CSV)",
+    data=lambda: exports.to_csv_bytes(cheap),
+    file_name=f"flippable-{slug}-cheapest.csv",
+    mime="text/csv",
+    key="ch_csv_cheap",
+    on_click="ignore",
+)
+e3.download_button(
+    "All chambers (CSV)",
+    data=lambda: exports.to_csv_bytes(summary),
+    file_name="flippable-chambers.csv",
+    mime="text/csv",
+    key="ch_csv_all",
+    on_click="ignore",
+)
+e4.download_button(
+    "All of it (.xlsx)",
+    key="ch_xlsx",
+    on_click="ignore",
+    data=lambda: exports.to_xlsx_workbook({"tipping order": order, "cheapest set": cheap, "all chambers": summary}),
+    file_name=f"flippable-{slug}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)

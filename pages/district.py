@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -32,12 +34,16 @@ if st.session_state.get("ds_office") not in offices:
 office = c2.selectbox("Office", offices, format_func=charts.office_label, key="ds_office")
 names = in_state[in_state["office"] == office]
 district_ids = list(names["district"])
-labels = dict(zip(names["district"], names["name"]))
+labels = dict(zip(names["district"], names["name"], strict=True))
 if st.session_state.get("ds_district") not in district_ids:
     wanted = params.get("district")
     st.session_state["ds_district"] = wanted if wanted in district_ids else district_ids[0]
-district = c3.selectbox("District", district_ids, key="ds_district",
-                        format_func=lambda d: charts.district_title(state, office, d, labels.get(d)))
+district = c3.selectbox(
+    "District",
+    district_ids,
+    key="ds_district",
+    format_func=lambda d: charts.district_title(state, office, d, labels.get(d)),
+)
 
 wanted_params = ui_cache.district_params(state, office, district) | ({"swing": f"{swing:g}"} if swing else {})
 if {k: params.get(k) for k in params} != wanted_params:
@@ -57,9 +63,11 @@ if first is not None:
     parties = "/".join(sorted({str(p) for p in info["holder_party"].dropna()})) or "?"
     seats = int(pd.to_numeric(info["seats"], errors="coerce").fillna(1).sum())
     next_election = pd.to_numeric(info["next_election"], errors="coerce").dropna()
-    st.markdown(f"**Held by {parties}** — {holders} · {seats} seat{'s' if seats != 1 else ''} · lines of "
-                f"{first['plan']} · next election "
-                f"{int(next_election.iloc[0]) if len(next_election) else 'unknown'}")
+    st.markdown(
+        f"**Held by {parties}** — {holders} · {seats} seat{'s' if seats != 1 else ''} · lines of "
+        f"{first['plan']} · next election "
+        f"{int(next_election.iloc[0]) if len(next_election) else 'unknown'}"
+    )
 
 generals = history[history["kind"].isin(["general", "rcv_final"])]
 last = generals.iloc[-1] if len(generals) else None
@@ -67,28 +75,43 @@ current_pres = pres[~pres["old_lines"].fillna(False).astype(bool)] if len(pres) 
 latest_pres = current_pres.iloc[-1] if len(current_pres) else None
 
 m1, m2, m3, m4, m5 = st.columns(5)
-m1.metric(f"President {int(latest_pres['pres_year'])}" if latest_pres is not None else "President",
-          charts.margin_label(latest_pres["margin"]) if latest_pres is not None else "–")
-m2.metric(f"Last result {int(last['year'])}" if last is not None else "Last result",
-          charts.margin_label(last["margin"]) if last is not None and pd.notna(last["margin"])
-          else (str(last["status"]) if last is not None else "–"))
-m3.metric("Votes to flip", f"{int(last['votes_to_flip']):,}" if last is not None and pd.notna(last["votes_to_flip"])
-          else "–", help="Fewest voters who, switching sides, would have reversed the last general")
+m1.metric(
+    f"President {int(latest_pres['pres_year'])}" if latest_pres is not None else "President",
+    charts.margin_label(latest_pres["margin"]) if latest_pres is not None else "–",
+)
+m2.metric(
+    f"Last result {int(last['year'])}" if last is not None else "Last result",
+    charts.margin_label(last["margin"])
+    if last is not None and pd.notna(last["margin"])
+    else (str(last["status"]) if last is not None else "–"),
+)
+m3.metric(
+    "Votes to flip",
+    f"{int(last['votes_to_flip']):,}" if last is not None and pd.notna(last["votes_to_flip"]) else "–",
+    help="Fewest voters who, switching sides, would have reversed the last general",
+)
 row = ranking.iloc[0] if len(ranking) else None
-m4.metric("P(flip)" + (f", swing {charts.margin_label(swing)}" if swing else ""),
-          charts.percent_label(row["p_flip"]) if row is not None else "–")
+m4.metric(
+    "P(flip)" + (f", swing {charts.margin_label(swing)}" if swing else ""),
+    charts.percent_label(row["p_flip"]) if row is not None else "–",
+)
 m5.metric("National rank", f"{int(row['rank']):,}" if row is not None else "not ranked")
 
 st.subheader("Why it ranks here")
 if row is not None:
     st.info(str(row["reason"]))
-    st.caption(f"Target year {int(row['target_year'])} · expected margin {charts.margin_label(row['expected_margin'])}"
-               f" · P(decisive) {charts.percent_label(row['p_decisive'])} · impact {row['impact']:.4f}")
+    st.caption(
+        f"Target year {int(row['target_year'])} · expected margin {charts.margin_label(row['expected_margin'])}"
+        f" · P(decisive) {charts.percent_label(row['p_decisive'])} · impact {row['impact']:.4f}"
+    )
 else:
     st.caption("The model has not ranked this seat (not up in its target cycle, or no rankings yet).")
 
-gap_labels = {"gap_no_geometry": "no boundary on file", "gap_no_recent_result": "no recent result",
-              "gap_no_pres_margin": "no presidential margin on the current lines"}
+gap_labels = {
+    "gap_no_geometry": "no boundary on file",
+    "gap_no_recent_result": "no recent result",
+    "gap_no_pres_margin": "no presidential margin on the current lines",
+}
 gaps = [label for col, label in gap_labels.items() if len(info) and bool(info[col].fillna(False).any())]
 if gaps:
     st.warning("Data gaps: " + "; ".join(gaps) + ".")
@@ -100,16 +123,19 @@ with left:
     if history.empty and pres.empty:
         st.caption("No results on file for this district id.")
     else:
-        st.plotly_chart(charts.history_figure(history, pres), key="ds_history", config=charts.PLOTLY_CONFIG)
+        st.altair_chart(charts.history_chart(history, pres), key="ds_history", width="stretch")
         changes = charts.plan_changes(history)
         if changes:
-            st.caption("Dotted lines mark new district lines: " + ", ".join(f"{p} from {y}" for y, p in changes)
-                       + ". Margins on either side are for different territory.")
+            first_used = ", ".join(str(y) if str(p) == str(y) else f"{y} ({p})" for y, p in changes)
+            st.caption(
+                f"Dotted lines mark new district lines, first used in {first_used}. "
+                "Margins on either side are for different territory."
+            )
 with right:
     st.subheader("Map")
     shape = ui_cache.query("shapes", office, state, district, 4)
     if shape["features"]:
-        st.plotly_chart(charts.small_map(shape), key="ds_map", config=charts.PLOTLY_CONFIG)
+        st.altair_chart(charts.small_map(shape), key="ds_map", width="stretch")
     else:
         st.caption("No boundary on file.")
 
@@ -121,19 +147,31 @@ else:
     contests = candidates[["race_id", "year", "kind"]].drop_duplicates()
     contest_labels = {r.race_id: f"{r.year} {r.kind}" for r in contests.itertuples()}
     race = st.selectbox("Contest", list(contest_labels), format_func=contest_labels.get, key="ds_race")
-    shown = candidates[candidates["race_id"] == race][["candidate", "party", "party_raw", "votes", "vote_share", "won",
-                                                       "incumbent", "writein"]]
-    st.dataframe(shown, hide_index=True, column_config={
-        "candidate": "Candidate", "party": "Party", "party_raw": "Ballot label",
-        "votes": st.column_config.NumberColumn("Votes", format="localized"),
-        "vote_share": st.column_config.NumberColumn("Share (%)", format="%.1f"),
-        "won": st.column_config.CheckboxColumn("Won"), "incumbent": st.column_config.CheckboxColumn("Incumbent"),
-        "writein": st.column_config.CheckboxColumn("Write-in")}, key="ds_candidates")
+    shown = candidates[candidates["race_id"] == race][
+        ["candidate", "party", "party_raw", "votes", "vote_share", "won", "incumbent", "writein"]
+    ]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={
+            "candidate": "Candidate",
+            "party": "Party",
+            "party_raw": "Ballot label",
+            "votes": st.column_config.NumberColumn("Votes", format="localized"),
+            "vote_share": st.column_config.NumberColumn("Share (%)", format="%.1f"),
+            "won": st.column_config.CheckboxColumn("Won"),
+            "incumbent": st.column_config.CheckboxColumn("Incumbent"),
+            "writein": st.column_config.CheckboxColumn("Write-in"),
+        },
+        key="ds_candidates",
+    )
     race_row = history[history["race_id"] == race]
     if len(race_row):
         r = race_row.iloc[0]
-        st.caption(f"Status {r['status']} · margin {charts.margin_label(r['margin'])} · lines {r['plan']}"
-                   + (f" · votes to flip {int(r['votes_to_flip']):,}" if pd.notna(r["votes_to_flip"]) else ""))
+        st.caption(
+            f"Status {r['status']} · margin {charts.margin_label(r['margin'])} · lines {r['plan']}"
+            + (f" · votes to flip {int(r['votes_to_flip']):,}" if pd.notna(r["votes_to_flip"]) else "")
+        )
 
 # ----------------------------------------------------------------------------- specials
 specials = history[history["kind"].isin(["special", "special_runoff"])]
@@ -145,9 +183,11 @@ if office == "us_house":
         st.caption("No special elections with votes on file for this seat.")
     else:
         for s in here.itertuples():
-            st.markdown(f"- **{s.election_date}**: {charts.margin_label(s.margin)} against a presidential baseline of "
-                        f"{charts.margin_label(s.pres_margin)} → overperformance "
-                        f"**{s.overperformance:+.1f} pts**")
+            st.markdown(
+                f"- **{s.election_date}**: {charts.margin_label(s.margin)} against a presidential baseline of "
+                f"{charts.margin_label(s.pres_margin)} → overperformance "
+                f"**{s.overperformance:+.1f} pts**"
+            )
 elif len(specials):
     st.subheader("Special elections")
     st.dataframe(specials[["year", "election_date", "margin", "status"]], hide_index=True, key="ds_specials")
@@ -155,6 +195,11 @@ elif len(specials):
 with st.expander("All contests and presidential margins"):
     st.dataframe(history, hide_index=True, key="ds_history_table")
     st.dataframe(pres, hide_index=True, key="ds_pres_table")
-    st.download_button("Download contests (CSV)", data=lambda: exports.to_csv_bytes(history),
-                       file_name=f"flippable-{state}-{office}-{district}.csv".replace("'", ""), mime="text/csv",
-                       key="ds_csv", on_click="ignore")
+    st.download_button(
+        "Download contests (CSV)",
+        data=lambda: exports.to_csv_bytes(history),
+        file_name=re.sub(r"[^A-Za-z0-9_-]+", "_", f"flippable-{state}-{office}-{district}") + ".csv",
+        mime="text/csv",
+        key="ds_csv",
+        on_click="ignore",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui_cache
-from analysis import charts
+from analysis import charts, config
 
 ui_cache.ensure_entrypoint()
 
@@ -22,9 +22,12 @@ st.markdown(
 st.subheader("How fresh the data is")
 fresh = ui_cache.query("freshness")
 cols = st.columns(max(1, len(fresh)))
-for col, row in zip(cols, fresh.itertuples(index=False)):
-    col.metric(charts.office_label(row.office), f"{int(row.latest_year)}",
-               help=f"Latest general election in the warehouse: {int(row.contests):,} contests")
+for col, row in zip(cols, fresh.itertuples(index=False), strict=False):
+    col.metric(
+        charts.office_label(row.office),
+        f"{int(row.latest_year)}",
+        help=f"Latest general election in the warehouse: {int(row.contests):,} contests",
+    )
 if fresh.empty:
     st.info("The warehouse holds no general-election results yet.")
 
@@ -34,8 +37,20 @@ top = ui_cache.query("rankings", swing)
 if top.empty:
     st.info("No rankings yet: the model has not written the `rankings` table (run `python -m analysis.rank`).")
 else:
-    shown = top.head(10)[["rank", "state_po", "office", "district", "holder_party", "pres_margin", "last_margin",
-                          "expected_margin", "p_flip", "reason"]]
+    shown = top.head(10)[
+        [
+            "rank",
+            "state_po",
+            "office",
+            "district",
+            "holder_party",
+            "pres_margin",
+            "last_margin",
+            "expected_margin",
+            "p_flip",
+            "reason",
+        ]
+    ]
     st.dataframe(shown, hide_index=True, column_config=ui_cache.ranking_column_config(), key="home_top")
 
 st.subheader("Where to go")
@@ -47,6 +62,10 @@ links = [
     ("pages/specials.py", "Specials", "Special elections against the presidential baseline: the national mood."),
     ("pages/methodology.py", "Methodology & Data", "Formulas, sources and licences, coverage, build report."),
 ]
+if (config.PROJECT_ROOT / "pages" / "planner.py").exists():
+    links.insert(
+        4, ("pages/planner.py", "Staffing planner", "N volunteer teams: which races to staff for the most seats.")
+    )
 for path, label, text in links:
     left, right = st.columns([1, 4])
     left.page_link(path, label=label)

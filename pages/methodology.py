@@ -13,34 +13,84 @@ ui_cache.ensure_entrypoint()
 METHODOLOGY_MD = config.PROJECT_ROOT / "docs" / "METHODOLOGY.md"
 
 # Publisher and licence notes per source folder, from the mirror's SOURCES.md files.
-SOURCE_NOTES = pd.DataFrame([
-    ("congress/house_results", "US House results 1976–2024", "MIT Election Data + Science Lab (Harvard Dataverse "
-     "doi:10.7910/DVN/IG0UN2), from the Clerk of the House", "Not stated in the files; see the Dataverse page"),
-    ("congress/presidential_by_cd", "Presidential results by congressional district 2008–2024",
-     "Daily Kos Elections / The Downballot (compiled by S. Kuriwaki and others)",
-     "Package MIT; underlying Downballot data: no licence stated"),
-    ("congress/boundaries", "Congressional district boundaries (116th/118th/119th)", "US Census Bureau cartographic "
-     "boundary files 1:20m", "Public domain (US government work)"),
-    ("congress/specials", "House special elections 2017–2023", "FiveThirtyEight (ABC News)", "No licence file"),
-    ("congress/members", "Current legislators; House incumbents", "@unitedstates project; compiled House incumbents",
-     "CC0 1.0 (legislators); incumbents: no licence stated"),
-    ("statelegislative/multistate_elections", "State legislative results, holders, 2024 presidential margins, "
-     "boundaries", "MultiState export (Ballotpedia-based); StateNavigate margins; Census TIGER/Line 2024 SLDL/SLDU",
-     "No licence stated (Ballotpedia terms may apply); boundaries public domain"),
-    ("statelegislative/medsl_2024_precinct", "2024 precinct returns, 9 states", "MIT Election Data + Science Lab",
-     "No licence file"),
-    ("statelegislative/medsl_2018", "2018 state-office returns", "MIT Election Data + Science Lab", "No licence file"),
-    ("statelegislative/princeton_historic_slers", "Lower-house results 1971–2018", "Princeton Gerrymandering Project "
-     "(Klarner SLERs + Ballotpedia scrapes)", "No licence file"),
-    ("statelegislative/dke_pres_by_sld_2012_2016", "Presidential 2012/2016 by legislative district",
-     "Daily Kos Elections (cleaned by J. Wachspress)", "No licence stated"),
-    ("statelegislative/pres2024_by_sld_jdjohn215", "2024 presidential by legislative district (VA IA DE ME CT)",
-     "J. D. Johnson, from NYT precinct results", "No licence file"),
-    ("statelegislative/chamber_composition", "Chamber composition 1934–2021", "NCSL (digitized); Klarner",
-     "No licence file"),
-    ("county", "County presidential results 2000–2024", "MIT Election Data + Science Lab and others",
-     "No licence file"),
-], columns=["folder", "what", "publisher", "licence"])
+SOURCE_NOTES = pd.DataFrame(
+    [
+        (
+            "congress/house_results",
+            "US House results 1976–2024",
+            "MIT Election Data + Science Lab (Harvard Dataverse doi:10.7910/DVN/IG0UN2), from the Clerk of the House",
+            "Not stated in the files; see the Dataverse page",
+        ),
+        (
+            "congress/presidential_by_cd",
+            "Presidential results by congressional district 2008–2024",
+            "Daily Kos Elections / The Downballot (compiled by S. Kuriwaki and others)",
+            "Package MIT; underlying Downballot data: no licence stated",
+        ),
+        (
+            "congress/boundaries",
+            "Congressional district boundaries (116th/118th/119th)",
+            "US Census Bureau cartographic boundary files 1:20m",
+            "Public domain (US government work)",
+        ),
+        ("congress/specials", "House special elections 2017–2023", "FiveThirtyEight (ABC News)", "No licence file"),
+        (
+            "congress/members",
+            "Current legislators; House incumbents",
+            "@unitedstates project; compiled House incumbents",
+            "CC0 1.0 (legislators); incumbents: no licence stated",
+        ),
+        (
+            "statelegislative/multistate_elections",
+            "State legislative results, holders, 2024 presidential margins, boundaries",
+            "MultiState export (Ballotpedia-based); StateNavigate margins; Census TIGER/Line 2024 SLDL/SLDU",
+            "No licence stated (Ballotpedia terms may apply); boundaries public domain",
+        ),
+        (
+            "statelegislative/medsl_2024_precinct",
+            "2024 precinct returns, 9 states",
+            "MIT Election Data + Science Lab",
+            "No licence file",
+        ),
+        (
+            "statelegislative/medsl_2018",
+            "2018 state-office returns",
+            "MIT Election Data + Science Lab",
+            "No licence file",
+        ),
+        (
+            "statelegislative/princeton_historic_slers",
+            "Lower-house results 1971–2018",
+            "Princeton Gerrymandering Project (Klarner SLERs + Ballotpedia scrapes)",
+            "No licence file",
+        ),
+        (
+            "statelegislative/dke_pres_by_sld_2012_2016",
+            "Presidential 2012/2016 by legislative district",
+            "Daily Kos Elections (cleaned by J. Wachspress)",
+            "No licence stated",
+        ),
+        (
+            "statelegislative/pres2024_by_sld_jdjohn215",
+            "2024 presidential by legislative district (VA IA DE ME CT)",
+            "J. D. Johnson, from NYT precinct results",
+            "No licence file",
+        ),
+        (
+            "statelegislative/chamber_composition",
+            "Chamber composition 1934–2021",
+            "NCSL (digitized); Klarner",
+            "No licence file",
+        ),
+        (
+            "county",
+            "County presidential results 2000–2024",
+            "MIT Election Data + Science Lab and others",
+            "No licence file",
+        ),
+    ],
+    columns=["folder", "what", "publisher", "licence"],
+)
 
 st.title("Methodology & Data")
 
@@ -83,16 +133,25 @@ st.header("Build report")
 info = ui_cache.query("build_info")
 summary = ui_cache.query("warehouse_summary")
 if info:
-    st.markdown(f"Build `{info.get('build_id')}` at {info.get('built_at')} from `{info.get('mirror')}` "
-                f"(schema {info.get('schema_version')}) · file `{summary['path']}` "
-                f"({summary['bytes'] / 1e6:.1f} MB)")
+    st.markdown(
+        f"Build `{info.get('build_id')}` at {info.get('built_at')} from `{info.get('mirror')}` "
+        f"(schema {info.get('schema_version')}) · file `{summary['path']}` "
+        f"({summary['bytes'] / 1e6:.1f} MB)"
+    )
 if summary["missing"]:
     st.warning("Missing from this warehouse: " + ", ".join(summary["missing"]))
-st.dataframe(pd.DataFrame(sorted(summary["counts"].items()), columns=["relation", "rows"]), hide_index=True,
-             key="me_counts")
+st.dataframe(
+    pd.DataFrame(sorted(summary["counts"].items()), columns=["relation", "rows"]), hide_index=True, key="me_counts"
+)
 report = ui_cache.query("build_report")
-st.dataframe(report, hide_index=True, key="me_report", column_config={
-    "rows_read": st.column_config.NumberColumn("Rows read", format="localized"),
-    "rows_loaded": st.column_config.NumberColumn("Rows loaded", format="localized"),
-    "rows_rejected": st.column_config.NumberColumn("Rows rejected", format="localized"),
-    "detail": st.column_config.TextColumn("Detail", width="large")})
+st.dataframe(
+    report,
+    hide_index=True,
+    key="me_report",
+    column_config={
+        "rows_read": st.column_config.NumberColumn("Rows read", format="localized"),
+        "rows_loaded": st.column_config.NumberColumn("Rows loaded", format="localized"),
+        "rows_rejected": st.column_config.NumberColumn("Rows rejected", format="localized"),
+        "detail": st.column_config.TextColumn("Detail", width="large"),
+    },
+)

@@ -19,8 +19,11 @@ options = ui_cache.query("filter_options")
 from_url = queries.RankingFilters.from_params(st.query_params)
 
 st.title("Rankings")
-st.caption("Every seat up in its next election, ranked by the model's chance that it changes party"
-           + (f", under a national swing of {charts.margin_label(swing)}." if swing else "."))
+st.caption(
+    "Every seat up in its next election, in the model's order: what extra votes there are worth for the "
+    "chamber majority (impact), then the chance the seat changes party"
+    + (f". Margins and P(flip) under a national swing of {charts.margin_label(swing)}." if swing else ".")
+)
 
 
 def _default(key: str, value: object) -> None:
@@ -34,8 +37,13 @@ _default("rk_states", [s for s in from_url.states if s in options["states"]])
 _default("rk_offices", [o for o in from_url.offices if o in options["offices"]])
 _default("rk_holders", [p for p in from_url.holder_parties if p in options["holder_parties"]])
 _default("rk_margin_of", from_url.margin_measure)
-_default("rk_margin", (max(-100.0, from_url.margin_min) if from_url.margin_min is not None else -100.0,
-                       min(100.0, from_url.margin_max) if from_url.margin_max is not None else 100.0))
+_default(
+    "rk_margin",
+    (
+        max(-100.0, from_url.margin_min) if from_url.margin_min is not None else -100.0,
+        min(100.0, from_url.margin_max) if from_url.margin_max is not None else 100.0,
+    ),
+)
 _default("rk_open", from_url.uncontested_or_open)
 _default("rk_year", from_url.target_year if from_url.target_year in years else ALL)
 _default("rk_search", from_url.search)
@@ -43,23 +51,37 @@ _default("rk_search", from_url.search)
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
     states = c1.multiselect("State", options["states"], key="rk_states", placeholder="All states")
-    offices = c2.multiselect("Office", options["offices"], format_func=charts.office_label, key="rk_offices",
-                             placeholder="All offices")
+    offices = c2.multiselect(
+        "Office", options["offices"], format_func=charts.office_label, key="rk_offices", placeholder="All offices"
+    )
     holders = c3.multiselect("Holder party", options["holder_parties"], key="rk_holders", placeholder="Any party")
     c4, c5, c6 = st.columns(3)
-    margin_of = c4.selectbox("Margin range applies to", list(queries.MARGIN_MEASURES),
-                             format_func=queries.MARGIN_MEASURES.get, key="rk_margin_of")
+    margin_of = c4.selectbox(
+        "Margin range applies to",
+        list(queries.MARGIN_MEASURES),
+        format_func=queries.MARGIN_MEASURES.get,
+        key="rk_margin_of",
+    )
     low, high = c5.slider("Margin range (pts, + = D)", min_value=-100.0, max_value=100.0, step=1.0, key="rk_margin")
     year = c6.selectbox("Target year", [ALL, *years], key="rk_year")
     c7, c8 = st.columns([1, 2])
-    open_only = c7.checkbox("Uncontested or open seats only", key="rk_open",
-                            help="Last general had no Democrat or no Republican, or the seat is open")
+    open_only = c7.checkbox(
+        "Uncontested or open seats only",
+        key="rk_open",
+        help="Last general had no Democrat or no Republican, or the seat is open",
+    )
     search = c8.text_input("Search district, name, holder or reason", key="rk_search", max_chars=200)
 
 filters = queries.RankingFilters(
-    states=tuple(states), offices=tuple(offices), holder_parties=tuple(holders), margin_measure=margin_of,
-    margin_min=None if low <= -100 else low, margin_max=None if high >= 100 else high,
-    uncontested_or_open=open_only, target_year=None if year == ALL else int(year), search=search.strip(),
+    states=tuple(states),
+    offices=tuple(offices),
+    holder_parties=tuple(holders),
+    margin_measure=margin_of,
+    margin_min=None if low <= -100 else low,
+    margin_max=None if high >= 100 else high,
+    uncontested_or_open=open_only,
+    target_year=None if year == ALL else int(year),
+    search=search.strip(),
 )
 wanted = filters.to_params() | ({"swing": f"{swing:g}"} if swing else {})
 if {k: st.query_params.get(k) for k in st.query_params} != wanted:
@@ -69,23 +91,53 @@ view = ui_cache.query("rankings", swing, filters)
 
 m1, m2, m3 = st.columns(3)
 m1.metric("Races in view", f"{len(view):,}")
-m2.metric("Expected flips", f"{view['p_flip'].astype(float).sum():.1f}" if len(view) else "–",
-          help="Sum of P(flip) over the races in view")
-m3.metric("Held by Republicans / Democrats",
-          f"{int((view['holder_party'] == 'REP').sum()):,} / {int((view['holder_party'] == 'DEM').sum()):,}")
+m2.metric(
+    "Expected flips",
+    f"{view['p_flip'].astype(float).sum():.1f}" if len(view) else "–",
+    help="Sum of P(flip) over the races in view",
+)
+m3.metric(
+    "Held by Republicans / Democrats",
+    f"{int((view['holder_party'] == 'REP').sum()):,} / {int((view['holder_party'] == 'DEM').sum()):,}",
+)
 
 if view.empty:
     st.info("No race matches these filters.")
 else:
     shown = view.head(DISPLAY_CAP).copy()
-    shown["page"] = ["district?" + urlencode(ui_cache.district_params(s, o, d))
-                     for s, o, d in zip(shown["state_po"], shown["office"], shown["district"])]
+    shown["page"] = [
+        "district?" + urlencode(ui_cache.district_params(s, o, d))
+        for s, o, d in zip(shown["state_po"], shown["office"], shown["district"], strict=True)
+    ]
     event = st.dataframe(
-        shown, hide_index=True, column_config=ui_cache.ranking_column_config(), key="rk_table",
-        on_select="rerun", selection_mode="single-row",
-        column_order=["rank", "state_po", "office", "district", "name", "holder_party", "holder_names",
-                      "pres_margin", "last_margin", "expected_margin", "p_flip", "p_decisive", "impact",
-                      "votes_to_flip", "last_status", "open_seat", "target_year", "reason", "page"],
+        shown,
+        hide_index=True,
+        column_config=ui_cache.ranking_column_config(),
+        key="rk_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_order=[
+            "rank",
+            "state_po",
+            "office",
+            "district",
+            "seat_no",
+            "name",
+            "holder_party",
+            "holder_names",
+            "pres_margin",
+            "last_margin",
+            "expected_margin",
+            "p_flip",
+            "p_decisive",
+            "impact",
+            "votes_to_flip",
+            "last_status",
+            "open_seat",
+            "target_year",
+            "reason",
+            "page",
+        ],
     )
     if len(view) > DISPLAY_CAP:
         st.caption(f"Showing the first {DISPLAY_CAP:,} of {len(view):,} races; the downloads hold all {len(view):,}.")
@@ -111,13 +163,34 @@ def _geometries() -> dict:
 
 st.subheader("Download this view")
 d1, d2, d3 = st.columns(3)
-d1.download_button("CSV", data=lambda: exports.to_csv_bytes(view), file_name="flippable-rankings.csv",
-                   mime="text/csv", key="rk_csv", on_click="ignore", icon=":material/download:")
-d2.download_button("Excel (.xlsx)", data=lambda: exports.to_xlsx_bytes(view, "rankings"),
-                   file_name="flippable-rankings.xlsx", key="rk_xlsx", on_click="ignore",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
-d3.download_button("GeoJSON", data=lambda: exports.to_geojson_bytes(view, _geometries()),
-                   file_name="flippable-rankings.geojson", mime="application/geo+json", key="rk_geojson",
-                   on_click="ignore", icon=":material/download:")
-st.caption("Downloads hold exactly the filtered view above (all rows, all columns). Share the page's URL to share "
-           "the view: the filters and the swing are in it.")
+d1.download_button(
+    "CSV",
+    data=lambda: exports.to_csv_bytes(view),
+    file_name="flippable-rankings.csv",
+    mime="text/csv",
+    key="rk_csv",
+    on_click="ignore",
+    icon=":material/download:",
+)
+d2.download_button(
+    "Excel (.xlsx)",
+    data=lambda: exports.to_xlsx_bytes(view, "rankings"),
+    file_name="flippable-rankings.xlsx",
+    key="rk_xlsx",
+    on_click="ignore",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+)
+d3.download_button(
+    "GeoJSON",
+    data=lambda: exports.to_geojson_bytes(view, _geometries()),
+    file_name="flippable-rankings.geojson",
+    mime="application/geo+json",
+    key="rk_geojson",
+    on_click="ignore",
+    icon=":material/download:",
+)
+st.caption(
+    "Downloads hold exactly the filtered view above (all rows, all columns). Share the page's URL to share "
+    "the view: the filters and the swing are in it."
+)

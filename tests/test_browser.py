@@ -1,0 +1,272 @@
+"""The dashboard in a real browser: `streamlit run app.py` on a free loopback port, driven by headless Chromium.
+
+Opens every page, asserts no exception element and no request leaving 127.0.0.1 (the app must
+work offline), clicks a district on the map and checks its page opens, downloads the rankings
+CSV and reads it back. Screenshots go to $FLIPPABLE_SCREENSHOTS or artifacts/browser/<time>/,
+printed at the start. Runs on the fixture warehouse, and on the real one when it is built.
+
+Run: python -m pytest tests/test_browser.py -m browser
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fixtures.make_fixture_db import make_fixture_db
+
+from analysis import config
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REAL_DB = config.DATA_DIR / "flippable.duckdb"
+PAGES = {  # url path -> the page's title (h1)
+    "": "Flippable",
+    "map": "Map",
+    "rankings": "Rankings",
+    "district": None,
+    "chambers": "Chambers",
+    "specials": "Special elections",
+    "methodology": "Methodology & Data",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(db: Path, log_path: Path) -> Iterator[str]:
+    """Start `streamlit run app.py` on the given warehouse; yield its base URL once /_stcore/health answers."""
+    port = free_port()
+    env = {**os.environ, "FLIPPABLE_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
+                        if response.read().strip() == b"ok":
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start; see {log_path}")
+                time.sleep(0.25)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def wait_for_app(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the script has finished running and stays finished (a rerun may follow a first run)."""
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    for _ in range(5):
+        page.wait_for_selector(idle, timeout=timeout_ms)
+        page.wait_for_timeout(400)
+        if page.locator(idle).count():
+            return
+    raise AssertionError("the app kept rerunning")
+
+
+@pytest.fixture(scope="module")
+def shots(request) -> Path:
+    folder = Path(
+        os.environ.get("FLIPPABLE_SCREENSHOTS") or ROOT / "artifacts" / "browser" / time.strftime("%Y%m%d-%H%M%S")
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    with request.config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
+        print(f"\n[browser] screenshots: {folder}")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def fixture_server(tmp_path_factory, shots) -> Iterator[str]:
+    db = make_fixture_db(tmp_path_factory.mktemp("browser") / "fixture.duckdb")
+    with streamlit_server(db, shots / "streamlit-fixture.log") as base:
+        yield base
+
+
+@contextmanager
+def open_page(browser, base: str) -> Iterator:
+    """A fresh browser page that records requests leaving the server, page errors and exceptions."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.external_requests = []
+    page.page_errors = []
+    page.on(
+        "request",
+        lambda r: page.external_requests.append(r.url) if not r.url.startswith((base, "data:", "blob:")) else None,
+    )
+    page.on("pageerror", lambda e: page.page_errors.append(str(e)))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def assert_page_ok(page, title: str | None) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+        '[data-testid="stException"]'
+    ).first.inner_text()
+    if title is not None:
+        assert page.locator("h1").first.inner_text().strip() == title
+    assert page.external_requests == [], page.external_requests
+    assert page.page_errors == [], page.page_errors
+
+
+def test_every_page_opens(browser, fixture_server, shots):
+    with open_page(browser, fixture_server) as page:
+        for path, title in PAGES.items():
+            page.goto(f"{fixture_server}/{path}")
+            wait_for_app(page)
+            assert_page_ok(page, title)
+            page.screenshot(path=str(shots / f"fixture-{path or 'home'}.png"), full_page=True)
+        # Deep links carry their state: the district page and a state chamber map.
+        page.goto(f"{fixture_server}/district?state=XX&office=state_house&district=O%27Neil-1")
+        wait_for_app(page)
+        assert_page_ok(page, "XX State House O'Neil-1")
+        page.goto(f"{fixture_server}/map?office=state_house&state=XX&measure=holder_party")
+        wait_for_app(page)
+        assert_page_ok(page, "Map")
+        page.wait_for_selector(".choroplethlayer path")
+        assert "XX-6" in page.locator('[data-testid="stAlert"]').first.inner_text()  # the unmatched district
+        page.screenshot(path=str(shots / "fixture-map-state-house.png"), full_page=True)
+
+
+def click_district(page, index: int) -> None:
+    """Click the middle of the index-th map path. plotly's geo layer handles pointer events on its
+    background and finds the location under the cursor itself, so click by coordinates (as
+    Streamlit's own e2e tests do), after a hover so plotly knows the point."""
+    box = page.locator(".choroplethlayer path").nth(index).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_timeout(200)
+    page.mouse.click(x, y)
+
+
+def choropleth_locations(page) -> list[str]:
+    """The district keys of the drawn map paths, in DOM order (d3 binds each path's calcdata point)."""
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll('.choroplethlayer path')).map(p => p.__data__ && p.__data__.loc)"
+    )
+
+
+def test_clicking_a_district_on_the_map_opens_its_page(browser, fixture_server, shots):
+    with open_page(browser, fixture_server) as page:
+        page.goto(f"{fixture_server}/map")
+        wait_for_app(page)
+        page.wait_for_selector(".choroplethlayer path")
+        locations = choropleth_locations(page)
+        assert sorted(locations) == ["XX|1", "XX|2", "YY|AL"]
+        click_district(page, locations.index("XX|2"))
+        page.wait_for_url("**/district?**", timeout=30_000)
+        wait_for_app(page)
+        assert_page_ok(page, "XX-2 (XX 2nd District)")
+        assert "district=2" in page.url and "office=us_house" in page.url
+        page.screenshot(path=str(shots / "fixture-district-after-map-click.png"), full_page=True)
+
+
+def test_rankings_csv_download_reads_back(browser, fixture_server, shots):
+    with open_page(browser, fixture_server) as page:
+        page.goto(f"{fixture_server}/rankings?office=state_house")
+        wait_for_app(page)
+        assert_page_ok(page, "Rankings")
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="CSV", exact=True).click()
+        path = download_info.value.path()
+        data = Path(path).read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
+        table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype={"district": str})
+        assert len(table) == 7 and set(table["office"]) == {"state_house"}
+        assert table["rank"].is_monotonic_increasing
+        row = table.set_index("district").loc["3"]
+        assert row["reason"].startswith("'-5 votes")  # neutralized: a spreadsheet shows it as text
+        assert table["pres_margin"].dtype.kind == "f"  # numbers stayed numbers
+        (shots / "fixture-rankings.csv").write_bytes(data)
+        page.screenshot(path=str(shots / "fixture-rankings-state-house.png"), full_page=True)
+
+
+def test_real_warehouse_every_page_and_map_click(browser, shots):
+    if not REAL_DB.exists():
+        pytest.skip(f"real warehouse not built ({REAL_DB})")
+    with streamlit_server(REAL_DB, shots / "streamlit-real.log") as base, open_page(browser, base) as page:
+        for path, title in PAGES.items():
+            page.goto(f"{base}/{path}")
+            wait_for_app(page)
+            assert_page_ok(page, title)
+            page.screenshot(path=str(shots / f"real-{path or 'home'}.png"), full_page=True)
+        page.goto(f"{base}/map")
+        wait_for_app(page)
+        page.wait_for_selector(".choroplethlayer path")
+        locations = choropleth_locations(page)
+        assert {"AK|AL", "HI|1", "HI|2"} <= set(locations)  # Alaska and Hawaii are drawn
+        target = "KS|4" if "KS|4" in locations else locations[len(locations) // 2]
+        click_district(page, locations.index(target))
+        page.wait_for_url("**/district?**", timeout=30_000)
+        wait_for_app(page)
+        state, district = target.split("|")
+        assert_page_ok(page, None)
+        assert page.locator("h1").first.inner_text().startswith(f"{state}-{district}")
+        page.screenshot(path=str(shots / "real-district-after-map-click.png"), full_page=True)
