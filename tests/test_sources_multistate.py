@@ -603,3 +603,16 @@ def test_empty_district_key(tmp_path):
     with pytest.raises(InputError) as err:
         one_state(tmp_path, [dist("1", [seat([])]), dist(" ", [seat([])])])
     assert (err.value.row, err.value.column) == (2, "district_number")
+
+
+def test_real_ma_senate_name_variant_counted_once(mirror):
+    from analysis.normalize import build_contests
+    from analysis.sources import multistate
+
+    rows = multistate.read(mirror).tables["candidates"]
+    cape = rows[(rows.state_po == "MA") & (rows.office == "state_senate") & (rows.district == "Cape and Islands")
+                & (rows.year == 2024) & (rows.kind == "general")]
+    races, cands = build_contests(cape)
+    # The raw 2024 list gives Cyr 64,636 and Lauzon 38,893, and names Cyr twice (once as 'Julian Andre Cyr').
+    assert races["dem_votes"].iloc[0] == 64636
+    assert int(cands["won"].sum()) == 1

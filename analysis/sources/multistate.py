@@ -666,6 +666,14 @@ def _dedupe(rows: pd.DataFrame, result: SourceResult) -> pd.DataFrame:
     pv_key = ["_g", "party_raw", "votes"]
     first_pv = rows.groupby(pv_key, sort=False, dropna=False)["e_id"].transform("first")
     dup_pv = ~dup_name & real_votes & (rows["e_id"] != first_pv)
+    # The same person twice in one list under two spellings, with one party and one vote count
+    # (MA Senate Cape and Islands 2022/2024: 'Julian Andre Cyr' and 'Julian Cyr', 54,714 each):
+    # counted once. Same surname required, so two running mates who tie stay two people.
+    surname = rows["_name"].str.split().str[-1]
+    first_surname = surname.groupby([rows[k] for k in pv_key], sort=False, dropna=False).transform("first")
+    dup_variant = (~dup_name & ~dup_pv & real_votes & rows.duplicated(pv_key) & (rows["e_id"] == first_pv)
+                   & (surname == first_surname))
+    dup_pv = dup_pv | dup_variant
 
     for mask, reason in (
         (same_list, "candidate listed twice in one election"),

@@ -58,6 +58,21 @@ pres AS (
     SELECT DISTINCT p.state_po, p.office, p.district
     FROM stg_presidential AS p JOIN current_plan AS c USING (state_po, office, plan)
 ),
+last_general AS (
+    -- The last regular general (or its runoff) on the current plan, per district and seat.
+    SELECT r.state_po, r.office, r.district, coalesce(r.seat, '') AS seat_key, r.winner_party, r.year
+    FROM stg_contests AS r JOIN current_plan AS p USING (state_po, office, plan)
+    WHERE r.kind IN ('general', 'runoff') AND r.winner_party IN ('DEM', 'REP')
+    QUALIFY row_number() OVER (PARTITION BY r.state_po, r.office, r.district, coalesce(r.seat, '')
+                               ORDER BY r.year DESC, r.kind = 'runoff' DESC) = 1
+),
+later_special AS (
+    SELECT DISTINCT r.state_po, r.office, r.district, coalesce(r.seat, '') AS seat_key
+    FROM stg_contests AS r JOIN last_general AS g
+      ON g.state_po = r.state_po AND g.office = r.office AND g.district = r.district
+     AND g.seat_key = coalesce(r.seat, '') AND r.year >= g.year
+    WHERE r.kind LIKE 'special%'
+),
 shaped AS (
     SELECT DISTINCT state_po, office, join_district AS district FROM stg_shapes
     WHERE (office = 'us_house' AND lines_year = (SELECT max(lines_year) FROM stg_shapes WHERE office = 'us_house'))
@@ -66,13 +81,22 @@ shaped AS (
 SELECT d.*, cp.plan,
        (sh.district IS NULL) AS gap_no_geometry,
        (rc.district IS NULL) AS gap_no_recent_result,
-       (pr.district IS NULL) AS gap_no_pres_margin
+       (pr.district IS NULL) AS gap_no_pres_margin,
+       -- Holder's party differs from the last general winner's with no special since: a party
+       -- switch or a source error (MultiState lists NC House 34's Democrat as a Republican).
+       coalesce(d.seats = 1 AND d.holder_party IN ('DEM', 'REP') AND lg.winner_party <> d.holder_party
+                AND ls.district IS NULL, FALSE) AS gap_holder_conflict,
+       lg.winner_party AS last_general_winner
 FROM all_districts AS d
 LEFT JOIN current_plan AS cp USING (state_po, office)
 LEFT JOIN shaped AS sh USING (state_po, office, district)
 LEFT JOIN recent AS rc ON rc.state_po = d.state_po AND rc.office = d.office AND rc.district = d.district
                       AND rc.seat_key = coalesce(d.seat, '')
-LEFT JOIN pres AS pr ON pr.state_po = d.state_po AND pr.office = d.office AND pr.district = d.district;
+LEFT JOIN pres AS pr ON pr.state_po = d.state_po AND pr.office = d.office AND pr.district = d.district
+LEFT JOIN last_general AS lg ON lg.state_po = d.state_po AND lg.office = d.office AND lg.district = d.district
+                            AND lg.seat_key = coalesce(d.seat, '')
+LEFT JOIN later_special AS ls ON ls.state_po = d.state_po AND ls.office = d.office AND ls.district = d.district
+                             AND ls.seat_key = coalesce(d.seat, '');
 
 CREATE OR REPLACE VIEW specials AS
 -- House specials with votes, against the district's presidential baseline on the lines in force:
