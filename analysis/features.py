@@ -368,7 +368,11 @@ def current_seats(inputs: WarehouseInputs, target_year: int | None = None) -> pd
     is_pair = s["_pair_seats"].notna()
     s["last_margin"] = np.where(is_pair, s["_pair_margin"], s["last_margin"])
     s["last_result_status"] = np.where(is_pair, s["_pair_status"], s["last_result_status"])
-    s["last_two_party_votes"] = np.where(is_pair, s["pair_votes"], s["last_two_party_votes"])
+    # A pair with no Democrat (or no Republican) has no two-party vote: its lone candidate's
+    # votes would understate turnout and make 500 votes look like 50 points (ND House 23).
+    s["last_two_party_votes"] = np.where(
+        is_pair, s["pair_votes"].where(s["_pair_margin"].notna()), s["last_two_party_votes"]
+    )
     s["last_winner"] = np.where(
         is_pair,
         np.where(s["_pair_margin"] > 0, "DEM", np.where(s["_pair_margin"] < 0, "REP", s["last_winner_party"])),
