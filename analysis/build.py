@@ -35,9 +35,20 @@ from analysis.sources.base import SourceResult
 SCHEMA_VERSION = 1
 
 READERS = [
-    "medsl_house", "fte_specials", "dke_cd", "house_members", "multistate", "medsl_precinct_2024",
-    "princeton", "medsl_2018", "openelections_pa", "dke_sld", "jdjohn215", "chamber_composition",
-    "county_pres", "boundaries",
+    "medsl_house",
+    "fte_specials",
+    "dke_cd",
+    "house_members",
+    "multistate",
+    "medsl_precinct_2024",
+    "princeton",
+    "medsl_2018",
+    "openelections_pa",
+    "dke_sld",
+    "jdjohn215",
+    "chamber_composition",
+    "county_pres",
+    "boundaries",
 ]
 
 # Order of trust for contest results, most trusted first. One source per contest: a contest
@@ -54,17 +65,39 @@ READERS = [
 # - princeton: Klarner SLERs (1971-2012) and Ballotpedia scrapes (2013-2018); the source for
 #   older lower-house years; its 2018 file is a pre-certification snapshot.
 # - openelections_pa: county pieces summed; a cross-check for PA 2016/2018.
-TRUST = ["medsl_house", "fte_specials", "medsl_precinct_2024", "multistate", "medsl_2018", "princeton", "openelections_pa"]
+TRUST = [
+    "medsl_house",
+    "fte_specials",
+    "medsl_precinct_2024",
+    "multistate",
+    "medsl_2018",
+    "princeton",
+    "openelections_pa",
+]
 # Named districts (MA, NH, VT) were renamed with new maps, and MultiState files older results
 # under current names (statelegislative/SOURCES.md 1a), so on older lines the native-named
 # sources come first there.
 NAMED_DISTRICT_STATES = {"MA", "NH", "VT"}
-TRUST_OLD_NAMED = ["medsl_house", "fte_specials", "medsl_precinct_2024", "medsl_2018", "princeton", "multistate",
-                   "openelections_pa"]
+TRUST_OLD_NAMED = [
+    "medsl_house",
+    "fte_specials",
+    "medsl_precinct_2024",
+    "medsl_2018",
+    "princeton",
+    "multistate",
+    "openelections_pa",
+]
 
 # Presidential baselines: raw vote counts first, then shares rebuilt from counts, then rounded.
-PRES_TRUST = ["pres_by_2022_cd", "dke_cd_info", "downballot_119", "medsl_precinct_2024", "jdjohn215", "multistate",
-              "dke_sld"]
+PRES_TRUST = [
+    "pres_by_2022_cd",
+    "dke_cd_info",
+    "downballot_119",
+    "medsl_precinct_2024",
+    "jdjohn215",
+    "multistate",
+    "dke_sld",
+]
 
 CONTEST_ID = ["state_po", "office", "district", "seat", "year", "kind"]
 
@@ -92,7 +125,9 @@ def _read_one(name: str, raw: Path) -> tuple[SourceResult, float]:
 SLOW_FIRST = ["boundaries", "medsl_precinct_2024", "multistate", "princeton"]
 
 
-def run_readers(raw: Path, names: list[str] | None = None, progress=log, workers: int | None = None) -> dict[str, SourceResult]:
+def run_readers(
+    raw: Path, names: list[str] | None = None, progress=log, workers: int | None = None
+) -> dict[str, SourceResult]:
     """Run every reader; in parallel processes when there is more than one core.
 
     Results come back in READERS order whatever order they finish in, so the build does not
@@ -150,7 +185,8 @@ def select_contests(sources: dict[str, pd.DataFrame], plans: pd.DataFrame) -> tu
     latest = plans.groupby(["state_po", "office"])["first_year"].max().rename("_latest_plan").reset_index()
     per_source = per_source.merge(latest, on=["state_po", "office"], how="left")
     old_named = (per_source["year"] < per_source["_latest_plan"].fillna(0)) & per_source["state_po"].isin(
-        NAMED_DISTRICT_STATES)
+        NAMED_DISTRICT_STATES
+    )
     rank = {s: i for i, s in enumerate(TRUST)}
     rank_old_named = {s: i for i, s in enumerate(TRUST_OLD_NAMED)}
     per_source["_rank"] = per_source["source"].map(rank).where(~old_named, per_source["source"].map(rank_old_named))
@@ -169,13 +205,30 @@ def compare_sources(chosen_races: pd.DataFrame, other_races: pd.DataFrame) -> pd
     A disagreement is a different winner party, or a margin differing by more than 1 point.
     """
     if other_races.empty:
-        return pd.DataFrame(columns=["state_po", "office", "district", "seat", "year", "kind", "chosen_source", "other_source",
-                                     "chosen_winner", "other_winner", "chosen_margin", "other_margin", "issue"])
+        return pd.DataFrame(
+            columns=[
+                "state_po",
+                "office",
+                "district",
+                "seat",
+                "year",
+                "kind",
+                "chosen_source",
+                "other_source",
+                "chosen_winner",
+                "other_winner",
+                "chosen_margin",
+                "other_margin",
+                "issue",
+            ]
+        )
     key = ["state_po", "office", "district", "seat", "year", "kind"]
     a = chosen_races[key + ["source", "winner_party", "margin"]].rename(
-        columns={"source": "chosen_source", "winner_party": "chosen_winner", "margin": "chosen_margin"})
+        columns={"source": "chosen_source", "winner_party": "chosen_winner", "margin": "chosen_margin"}
+    )
     b = other_races[key + ["source", "winner_party", "margin"]].rename(
-        columns={"source": "other_source", "winner_party": "other_winner", "margin": "other_margin"})
+        columns={"source": "other_source", "winner_party": "other_winner", "margin": "other_margin"}
+    )
     for f in (a, b):
         f["seat"] = f["seat"].fillna("")
     m = a.merge(b, on=key)
@@ -217,9 +270,12 @@ def combine(results: dict[str, SourceResult], progress=log) -> Build:
     b.report = report_rows(results, races)
     b.tables["rejected_rows"] = pd.concat(
         [r.rejected for r in results.values() if len(r.rejected)]
-        or [pd.DataFrame(columns=["source", "source_file", "source_row", "column", "reason"])], ignore_index=True)
-    b.tables["unmapped_labels"] = pd.concat([r.unmapped_labels for r in results.values()] or [pd.DataFrame()],
-                                            ignore_index=True)
+        or [pd.DataFrame(columns=["source", "source_file", "source_row", "column", "reason"])],
+        ignore_index=True,
+    )
+    b.tables["unmapped_labels"] = pd.concat(
+        [r.unmapped_labels for r in results.values()] or [pd.DataFrame()], ignore_index=True
+    )
     return b
 
 
@@ -241,8 +297,9 @@ def combine_contests(results: dict[str, SourceResult], plans: pd.DataFrame, prog
     return races, cands, alternatives, ties
 
 
-def cross_check(results: dict[str, SourceResult], races: pd.DataFrame, alternatives: pd.DataFrame,
-                ties: pd.DataFrame) -> pd.DataFrame:
+def cross_check(
+    results: dict[str, SourceResult], races: pd.DataFrame, alternatives: pd.DataFrame, ties: pd.DataFrame
+) -> pd.DataFrame:
     """Every contest a less trusted source also has, decided the same way and compared."""
     other = []
     for name, rows in candidate_sources(results).items():
@@ -259,7 +316,9 @@ def cross_check(results: dict[str, SourceResult], races: pd.DataFrame, alternati
 def combine_presidential(results: dict[str, SourceResult], plans: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All presidential-by-district rows with their plan, and the most trusted one per
     (state, office, district, plan, presidential year)."""
-    pres = pd.concat([r.tables["presidential"] for r in results.values() if "presidential" in r.tables], ignore_index=True)
+    pres = pd.concat(
+        [r.tables["presidential"] for r in results.values() if "presidential" in r.tables], ignore_index=True
+    )
     # MultiState's 2024 margins are on each chamber's current lines, which for MS are the 2025
     # court-ordered redraw: put them on the latest plan, not the 2024 one.
     latest = plans.groupby(["state_po", "office"])["first_year"].max()
@@ -324,11 +383,23 @@ def report_rows(results: dict[str, SourceResult], races: pd.DataFrame) -> list[d
         match_rate = None
         if "shape_match" in res.tables:
             sm = res.tables["shape_match"]
-            match_rate = float(sm["matched"].sum() / max(int(sm["n_districts"].sum()) - int(sm["n_floterial"].sum()), 1))
-            detail["geometry_match_by_chamber"] = sm[["state_po", "office", "matched", "n_districts", "rate"]].to_dict("records")
-        rows.append({"source": name, "rows_read": int(res.rows_read), "rows_loaded": int(res.rows_read) - rejected,
-                     "rows_rejected": rejected, "unmapped_labels": int(len(res.unmapped_labels)),
-                     "geometry_match_rate": match_rate, "detail": json.dumps(detail, default=str)})
+            match_rate = float(
+                sm["matched"].sum() / max(int(sm["n_districts"].sum()) - int(sm["n_floterial"].sum()), 1)
+            )
+            detail["geometry_match_by_chamber"] = sm[["state_po", "office", "matched", "n_districts", "rate"]].to_dict(
+                "records"
+            )
+        rows.append(
+            {
+                "source": name,
+                "rows_read": int(res.rows_read),
+                "rows_loaded": int(res.rows_read) - rejected,
+                "rows_rejected": rejected,
+                "unmapped_labels": int(len(res.unmapped_labels)),
+                "geometry_match_rate": match_rate,
+                "detail": json.dumps(detail, default=str),
+            }
+        )
     return rows
 
 
@@ -340,12 +411,16 @@ def current_house_districts(results: dict[str, SourceResult], shapes: pd.DataFra
     """
     if shapes.empty:
         return pd.DataFrame()
-    cur = shapes[(shapes["office"] == "us_house") & (shapes["lines_year"] == shapes.loc[shapes["office"] == "us_house",
-                                                                                       "lines_year"].max())]
+    cur = shapes[
+        (shapes["office"] == "us_house")
+        & (shapes["lines_year"] == shapes.loc[shapes["office"] == "us_house", "lines_year"].max())
+    ]
     out = cur[["state_po", "office", "district", "name"]].drop_duplicates(["state_po", "district"]).copy()
     members = results["house_members"].tables.get("current_members", pd.DataFrame())
     if not members.empty:
-        m = members.groupby(["state_po", "district"]).agg(holder_party=("party", "first"), holder_names=("name", "first"))
+        m = members.groupby(["state_po", "district"]).agg(
+            holder_party=("party", "first"), holder_names=("name", "first")
+        )
         out = out.merge(m.reset_index(), on=["state_po", "district"], how="left")
     out["holder_party"] = out.get("holder_party").fillna("VACANT")
     out["seats"] = 1
@@ -362,8 +437,10 @@ def coverage(races: pd.DataFrame, results: dict[str, SourceResult]) -> pd.DataFr
     gen = races[races["kind"].isin(["general", "runoff"]) & ~races["non_voting"]]
     gen = gen.sort_values("kind").drop_duplicates(["state_po", "office", "district", "seat", "year"])
     found = gen.groupby(["state_po", "office", "year"]).agg(
-        contests=("race_id", "size"), seats_filled=("seats", "sum"),
-        sources=("source", lambda s: ", ".join(sorted(set(s)))))
+        contests=("race_id", "size"),
+        seats_filled=("seats", "sum"),
+        sources=("source", lambda s: ", ".join(sorted(set(s)))),
+    )
     found = found.reset_index()
     ms = results.get("multistate")
     if ms is not None and "coverage" in ms.tables:
@@ -374,8 +451,9 @@ def coverage(races: pd.DataFrame, results: dict[str, SourceResult]) -> pd.DataFr
     medsl = results["medsl_house"].tables["candidates"]
     up = medsl.drop_duplicates(["state_po", "year", "district"]).groupby(["state_po", "year"]).size()
     house = found["office"] == "us_house"
-    found.loc[house, "seats_up_expected"] = [up.get((st, int(y))) for st, y in
-                                             zip(found.loc[house, "state_po"], found.loc[house, "year"])]
+    found.loc[house, "seats_up_expected"] = [
+        up.get((st, int(y))) for st, y in zip(found.loc[house, "state_po"], found.loc[house, "year"])
+    ]
     # Where MultiState gives no expected count (before 2022), estimate seats up from each
     # current seat's next election and term: up in year Y when (next - Y) is a multiple of the
     # term. Staggered senates reset by redistricting (2-4-4 terms, e.g. IL, TX in 2012) make
@@ -441,19 +519,32 @@ def mark_incomplete(races: pd.DataFrame, cands: pd.DataFrame) -> None:
 
 def report_markdown(b: Build) -> str:
     """A human-readable build report: sources, coverage gaps, disagreements, unmapped labels."""
-    lines = ["# Build report", "", "| source | rows read | loaded | rejected | unmapped labels | geometry match |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "# Build report",
+        "",
+        "| source | rows read | loaded | rejected | unmapped labels | geometry match |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for r in b.report:
         gm = f"{r['geometry_match_rate']:.1%}" if r["geometry_match_rate"] is not None else ""
-        lines.append(f"| {r['source']} | {r['rows_read']:,} | {r['rows_loaded']:,} | {r['rows_rejected']:,} | "
-                     f"{r['unmapped_labels']} | {gm} |")
+        lines.append(
+            f"| {r['source']} | {r['rows_read']:,} | {r['rows_loaded']:,} | {r['rows_rejected']:,} | "
+            f"{r['unmapped_labels']} | {gm} |"
+        )
     cov = b.tables["coverage"]
     gaps = cov[cov["gap"].fillna(0) > 0]
-    lines += ["", f"## Coverage gaps: {len(gaps)} chamber-cycles with fewer seats found than were up", "",
-              "| state | office | year | seats up | seats found | sources |", "|---|---|---:|---:|---:|---|"]
+    lines += [
+        "",
+        f"## Coverage gaps: {len(gaps)} chamber-cycles with fewer seats found than were up",
+        "",
+        "| state | office | year | seats up | seats found | sources |",
+        "|---|---|---:|---:|---:|---|",
+    ]
     for g in gaps.itertuples():
-        lines.append(f"| {g.state_po} | {g.office} | {g.year} | {int(g.seats_up_expected)} | {g.seats_filled} | "
-                     f"{g.sources if isinstance(g.sources, str) else ''} |")
+        lines.append(
+            f"| {g.state_po} | {g.office} | {g.year} | {int(g.seats_up_expected)} | {g.seats_filled} | "
+            f"{g.sources if isinstance(g.sources, str) else ''} |"
+        )
     checks = b.tables["source_checks"]
     lines += ["", f"## Disagreements between sources: {len(checks)} (table source_checks)", ""]
     if len(checks):
@@ -472,8 +563,14 @@ def check(b: Build) -> list[str]:
     races = b.tables["contest_results"]
     # Texas replaced some 1996/2006 generals with court-ordered specials held on general-election
     # day (MEDSL files them as specials), so those count toward the cycle's 435.
-    house = races[(races["office"] == "us_house") & ~races["non_voting"]
-                  & ((races["kind"] == "general") | (races["kind"].str.startswith("special") & (races["source"] == "medsl_house")))]
+    house = races[
+        (races["office"] == "us_house")
+        & ~races["non_voting"]
+        & (
+            (races["kind"] == "general")
+            | (races["kind"].str.startswith("special") & (races["source"] == "medsl_house"))
+        )
+    ]
     per_year = house.drop_duplicates(["year", "state_po", "district"]).groupby("year").size()
     short = per_year[per_year < 435]
     if len(short):
@@ -485,7 +582,9 @@ def check(b: Build) -> list[str]:
     # as the source's own keys (e.g. MN '1A'/'1B', '10' vs '105').
     d = b.tables["districts_raw"]
     if not d.empty and "district_number" in d:
-        per = d.groupby(["state_po", "office"]).agg(raw=("district_number", "nunique"), canonical=("district", "nunique"))
+        per = d.groupby(["state_po", "office"]).agg(
+            raw=("district_number", "nunique"), canonical=("district", "nunique")
+        )
         dropped = per[per["canonical"] < per["raw"]]
         if len(dropped):
             raise BuildCheckError(f"district count dropped after normalization: {dropped.to_dict('index')}")

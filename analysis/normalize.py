@@ -24,15 +24,56 @@ NON_VOTING = {"DC", "PR", "AS", "GU", "MP", "VI"}
 # line; a named write-in candidate is a real candidate with writein=True.
 ACCOUNTING_NAMES = frozenset(
     {
-        "TOTAL", "TOTAL VOTES", "TOTALS", "BLANK", "BLANKS", "BLANK VOTE", "BLANK VOTES",
-        "BLANK VOTE/SCATTERING", "VOID", "VOID VOTES", "UNDERVOTES", "UNDERVOTE", "UNDER VOTES",
-        "OVERVOTES", "OVERVOTE", "OVER VOTES", "SCATTERING", "SCATTERED", "PUBLIC COUNTER",
-        "BALLOTS CAST", "REGISTERED VOTERS", "EXHAUSTED BALLOT", "EXHAUSTED BALLOTS",
-        "CONTINUING BALLOTS", "WRITEIN", "WRITE-IN", "WRITE-INS", "WRITE IN", "WRITE INS",
-        "WRITEINS", "ALL WRITE-INS", "TOTAL WRITE-IN", "UNRESOLVED WRITE-IN", "UNRESOLVED WRITE-INS",
-        "UNQUALIFIED WRITE-IN", "UNQUALIFIED WRITE-INS", "NONE OF THESE CANDIDATES",
-        "INVALID", "REJECTED", "SPOILED", "NO CANDIDATE", "OTHERS", "ALL OTHERS", "MISCELLANEOUS",
-        "VOID VOTE", "OVER VOTE", "UNDER VOTE", "SCATTER", "WRITE-IN (MISCELLANEOUS)", "",
+        "TOTAL",
+        "TOTAL VOTES",
+        "TOTALS",
+        "BLANK",
+        "BLANKS",
+        "BLANK VOTE",
+        "BLANK VOTES",
+        "BLANK VOTE/SCATTERING",
+        "VOID",
+        "VOID VOTES",
+        "UNDERVOTES",
+        "UNDERVOTE",
+        "UNDER VOTES",
+        "OVERVOTES",
+        "OVERVOTE",
+        "OVER VOTES",
+        "SCATTERING",
+        "SCATTERED",
+        "PUBLIC COUNTER",
+        "BALLOTS CAST",
+        "REGISTERED VOTERS",
+        "EXHAUSTED BALLOT",
+        "EXHAUSTED BALLOTS",
+        "CONTINUING BALLOTS",
+        "WRITEIN",
+        "WRITE-IN",
+        "WRITE-INS",
+        "WRITE IN",
+        "WRITE INS",
+        "WRITEINS",
+        "ALL WRITE-INS",
+        "TOTAL WRITE-IN",
+        "UNRESOLVED WRITE-IN",
+        "UNRESOLVED WRITE-INS",
+        "UNQUALIFIED WRITE-IN",
+        "UNQUALIFIED WRITE-INS",
+        "NONE OF THESE CANDIDATES",
+        "INVALID",
+        "REJECTED",
+        "SPOILED",
+        "NO CANDIDATE",
+        "OTHERS",
+        "ALL OTHERS",
+        "MISCELLANEOUS",
+        "VOID VOTE",
+        "OVER VOTE",
+        "UNDER VOTE",
+        "SCATTER",
+        "WRITE-IN (MISCELLANEOUS)",
+        "",
     }
 )
 
@@ -156,7 +197,9 @@ def assign_plans(frame: pd.DataFrame, plans: pd.DataFrame) -> pd.Series:
 # --------------------------------------------------------------------------- vote modes
 
 
-def pick_mode_total(frame: pd.DataFrame, keys: list[str], mode_col: str = "mode", votes_col: str = "votes") -> pd.DataFrame:
+def pick_mode_total(
+    frame: pd.DataFrame, keys: list[str], mode_col: str = "mode", votes_col: str = "votes"
+) -> pd.DataFrame:
     """Vote modes: use the TOTAL row where a group has one, otherwise sum the modes; never both."""
     mode = frame[mode_col].fillna("").str.upper().str.strip()
     has_total = mode.eq("TOTAL").groupby([frame[k] for k in keys], dropna=False).transform("any")
@@ -168,8 +211,23 @@ def pick_mode_total(frame: pd.DataFrame, keys: list[str], mode_col: str = "mode"
 
 CONTEST_KEY = ["state_po", "office", "district", "seat", "year", "kind", "election_date"]
 CANDIDATE_COLUMNS = [
-    "source", "source_file", "source_row", "state_po", "office", "district", "year", "election_date",
-    "kind", "seats", "candidate", "party_raw", "party", "votes", "writein", "incumbent", "won_reported",
+    "source",
+    "source_file",
+    "source_row",
+    "state_po",
+    "office",
+    "district",
+    "year",
+    "election_date",
+    "kind",
+    "seats",
+    "candidate",
+    "party_raw",
+    "party",
+    "votes",
+    "writein",
+    "incumbent",
+    "won_reported",
 ]
 
 
@@ -281,10 +339,16 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
 
     c["_tie"] = False
     if ties is not None and len(ties):
-        t = ties.assign(_tie_name=ties["winner"].map(fold_ws).str.upper(), year=ties["year"].astype(int), district=ties["district"].astype(str))
+        t = ties.assign(
+            _tie_name=ties["winner"].map(fold_ws).str.upper(),
+            year=ties["year"].astype(int),
+            district=ties["district"].astype(str),
+        )
         key = ["state_po", "office", "district", "year", "kind"]
-        m = c[key].assign(_name=c["candidate"].map(fold_ws).str.upper()).merge(
-            t[key + ["_tie_name"]], on=key, how="left"
+        m = (
+            c[key]
+            .assign(_name=c["candidate"].map(fold_ws).str.upper())
+            .merge(t[key + ["_tie_name"]], on=key, how="left")
         )
         c["_tie"] = (m["_name"] == m["_tie_name"]).to_numpy()
 
@@ -325,9 +389,16 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     first_l = c[~c["won"]].groupby("_cid").head(1).set_index("_cid")
 
     race = c.groupby("_cid", sort=False).agg(
-        state_po=("state_po", "first"), office=("office", "first"), district=("district", "first"), seat=("_seat", "first"),
-        year=("year", "first"), kind=("kind", "first"), election_date=("election_date", "first"),
-        seats=("seats", "first"), source=("source", "first"), n_candidates=("candidate", "size"),
+        state_po=("state_po", "first"),
+        office=("office", "first"),
+        district=("district", "first"),
+        seat=("_seat", "first"),
+        year=("year", "first"),
+        kind=("kind", "first"),
+        election_date=("election_date", "first"),
+        seats=("seats", "first"),
+        source=("source", "first"),
+        n_candidates=("candidate", "size"),
     )
     race["total_votes"] = c["votes"].clip(lower=0).groupby(c["_cid"]).sum(min_count=1)
     race["dem_votes"] = c[c["party"] == "DEM"].groupby("_cid")["votes"].sum(min_count=1)
@@ -344,8 +415,13 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     n_tops = tops.groupby("_cid").size()
     winner_party = tops.groupby("_cid")[wl.name or "party"].first().where(n_tops == 1, "SPLIT")
     race["winner_party"] = winner_party.reindex(race.index)
-    race["tie"] = c.groupby("_cid")["_tie_unresolved"].any().reindex(race.index).map(
-        {True: "unresolved", False: None}).astype(object)
+    race["tie"] = (
+        c.groupby("_cid")["_tie_unresolved"]
+        .any()
+        .reindex(race.index)
+        .map({True: "unresolved", False: None})
+        .astype(object)
+    )
     race.loc[c.loc[c["_tie"], "_cid"].unique(), "tie"] = "override"
 
     soft_c = soft.groupby(c["_cid"]).first()
@@ -378,12 +454,26 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     margin_multi = sign * 100.0 * (lw_votes - fl_votes) / (lw_votes + fl_votes).where((lw_votes + fl_votes) > 0)
     race["margin"] = np.where(ok & single, margin_single, np.where(ok & ~single & pair_dr, margin_multi, np.nan))
     vtf = np.floor((lw_votes - fl_votes) / 2.0) + 1
-    race["votes_to_flip"] = vtf.where(status.isin(["contested", "same_party", "no_dem", "no_rep"]) & fl_votes.notna()).astype("Int64")
+    race["votes_to_flip"] = vtf.where(
+        status.isin(["contested", "same_party", "no_dem", "no_rep"]) & fl_votes.notna()
+    ).astype("Int64")
 
-    race["election_date"] = race["election_date"].where(race["election_date"].notna() & (race["election_date"] != ""), None)
+    race["election_date"] = race["election_date"].where(
+        race["election_date"].notna() & (race["election_date"] != ""), None
+    )
     seat_part = race["seat"].where(race["seat"] == "", "-seat" + race["seat"])
-    rid = (race["state_po"] + "-" + race["office"] + "-" + race["district"].astype(str) + seat_part + "-"
-           + race["year"].astype(str) + "-" + race["kind"])
+    rid = (
+        race["state_po"]
+        + "-"
+        + race["office"]
+        + "-"
+        + race["district"].astype(str)
+        + seat_part
+        + "-"
+        + race["year"].astype(str)
+        + "-"
+        + race["kind"]
+    )
     race["seat"] = race["seat"].replace("", None)
     special = race["kind"].str.startswith("special") & race["election_date"].notna()
     race["race_id"] = rid.where(~special, rid + "-" + race["election_date"].fillna(""))

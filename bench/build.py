@@ -36,7 +36,9 @@ def plain_read(mirror: Path) -> tuple[float, int]:
             if name.endswith(".zip"):
                 with zipfile.ZipFile(path) as zf:
                     for member in zf.namelist():
-                        if not member.endswith("/") and (member.endswith(".csv") or "." not in member.rsplit("/", 1)[-1]):
+                        if not member.endswith("/") and (
+                            member.endswith(".csv") or "." not in member.rsplit("/", 1)[-1]
+                        ):
                             target = zf.extract(member, tmp)
                             rows += con.execute(
                                 "SELECT count(*) FROM read_csv(?, all_varchar=true, ignore_errors=true)", [target]
@@ -60,8 +62,12 @@ def full_build(mirror: Path) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "bench.duckdb"
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "analysis.build", "--mirror", str(mirror), "--out", str(out)],
-                       check=True, stdout=subprocess.DEVNULL, cwd=config.PROJECT_ROOT)
+        subprocess.run(
+            [sys.executable, "-m", "analysis.build", "--mirror", str(mirror), "--out", str(out)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            cwd=config.PROJECT_ROOT,
+        )
         return time.perf_counter() - t0
 
 

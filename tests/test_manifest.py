@@ -85,8 +85,15 @@ def test_checksum_mismatch_fails_and_leaves_no_file(mirror, server, tmp_path):
 
 def test_missing_file_on_server_is_a_clear_error(server, tmp_path):
     _, base = server
-    entry = {"mirror_path": "x/y.csv", "repo": "o/r", "commit": "c" * 40, "path": "y.csv", "sha256": "0",
-             "checksum_of": "file", "gzipped_in_mirror": False}
+    entry = {
+        "mirror_path": "x/y.csv",
+        "repo": "o/r",
+        "commit": "c" * 40,
+        "path": "y.csv",
+        "sha256": "0",
+        "checksum_of": "file",
+        "gzipped_in_mirror": False,
+    }
     with pytest.raises(RuntimeError, match="download failed for x/y.csv"):
         manifest.fetch_all(tmp_path, {"files": [entry]}, base=base, progress=lambda m: None)
 
@@ -117,6 +124,11 @@ def test_full_build_from_downloads_without_a_mirror(mirror, server, tmp_path, mo
     import duckdb
 
     with duckdb.connect(str(out), read_only=True) as con:
-        assert con.execute("SELECT votes FROM candidates WHERE race_id = 'KS-us_house-4-2016-general' "
-                           "AND candidate = 'MIKE POMPEO'").fetchone()[0] == 166998
+        assert (
+            con.execute(
+                "SELECT votes FROM candidates WHERE race_id = 'KS-us_house-4-2016-general' "
+                "AND candidate = 'MIKE POMPEO'"
+            ).fetchone()[0]
+            == 166998
+        )
         assert con.execute("SELECT mirror FROM build_info").fetchone()[0] == str(tmp_path / "cache")

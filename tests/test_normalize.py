@@ -8,13 +8,39 @@ import pytest
 from analysis import normalize as nz
 
 
-def cand(candidate, party, votes, district="1", seats=1, writein=False, won=None, kind="general",
-         state="XX", office="state_house", year=2024, party_raw=None, date=None):
+def cand(
+    candidate,
+    party,
+    votes,
+    district="1",
+    seats=1,
+    writein=False,
+    won=None,
+    kind="general",
+    state="XX",
+    office="state_house",
+    year=2024,
+    party_raw=None,
+    date=None,
+):
     return {
-        "source": "t", "source_file": "f.csv", "source_row": 1, "state_po": state, "office": office,
-        "district": district, "year": year, "election_date": date, "kind": kind, "seats": seats,
-        "candidate": candidate, "party_raw": party_raw or party, "party": party, "votes": votes,
-        "writein": writein, "incumbent": None, "won_reported": won,
+        "source": "t",
+        "source_file": "f.csv",
+        "source_row": 1,
+        "state_po": state,
+        "office": office,
+        "district": district,
+        "year": year,
+        "election_date": date,
+        "kind": kind,
+        "seats": seats,
+        "candidate": candidate,
+        "party_raw": party_raw or party,
+        "party": party,
+        "votes": votes,
+        "writein": writein,
+        "incumbent": None,
+        "won_reported": won,
     }
 
 
@@ -25,8 +51,21 @@ def contests(rows, ties=None):
 
 @pytest.mark.parametrize(
     "raw,expected",
-    [("001", "1"), ("1", "1"), ("1.0", "1"), ("10", "10"), ("105", "105"), ("01a", "1A"),
-     ("District 7", "7"), ("Belknap-1", "Belknap-1"), ("Addison-1", "Addison-1"), ("Cdale", "Cdale"), ("HD-12", "12"), ("1st  Barnstable", "1st Barnstable"), ("a", "A")],
+    [
+        ("001", "1"),
+        ("1", "1"),
+        ("1.0", "1"),
+        ("10", "10"),
+        ("105", "105"),
+        ("01a", "1A"),
+        ("District 7", "7"),
+        ("Belknap-1", "Belknap-1"),
+        ("Addison-1", "Addison-1"),
+        ("Cdale", "Cdale"),
+        ("HD-12", "12"),
+        ("1st  Barnstable", "1st Barnstable"),
+        ("a", "A"),
+    ],
 )
 def test_canonical_district_state(raw, expected):
     assert nz.canonical_district("XX", "state_house", raw) == expected
@@ -50,8 +89,15 @@ def test_party_map_explicit_and_unmapped():
 
 
 def test_accounting_rows_never_candidates():
-    races, cands = contests([cand("Ann", "DEM", 60), cand("Bob", "REP", 40), cand("TOTAL", None, 100),
-                             cand("UNDERVOTES", None, 5), cand("WRITE-IN", None, 3, writein=True)])
+    races, cands = contests(
+        [
+            cand("Ann", "DEM", 60),
+            cand("Bob", "REP", 40),
+            cand("TOTAL", None, 100),
+            cand("UNDERVOTES", None, 5),
+            cand("WRITE-IN", None, 3, writein=True),
+        ]
+    )
     assert set(cands["candidate"]) == {"Ann", "Bob"}
     assert races.loc["1", "total_votes"] == 100
     assert races.loc["1", "margin"] == pytest.approx(20.0)
@@ -60,9 +106,13 @@ def test_accounting_rows_never_candidates():
 
 
 def test_fusion_lines_sum_under_major_party():
-    races, cands = contests([cand("Mike Lawler", "REP", 180924, party_raw="REPUBLICAN"),
-                             cand("Mike Lawler", "OTHER", 16921, party_raw="CONSERVATIVE"),
-                             cand("Mondaire Jones", "DEM", 150000)])
+    races, cands = contests(
+        [
+            cand("Mike Lawler", "REP", 180924, party_raw="REPUBLICAN"),
+            cand("Mike Lawler", "OTHER", 16921, party_raw="CONSERVATIVE"),
+            cand("Mondaire Jones", "DEM", 150000),
+        ]
+    )
     lawler = cands[cands.candidate == "Mike Lawler"].iloc[0]
     assert lawler["votes"] == 197845 and lawler["party"] == "REP" and lawler["party_lines"] == 2
     assert races.loc["1", "rep_votes"] == 197845
@@ -98,7 +148,10 @@ def test_no_dem_status():
 
 
 def test_multi_member_top_k_and_boundary_margin():
-    rows = [cand(n, p, v, seats=2) for n, p, v in [("R1", "REP", 1000), ("D1", "DEM", 950), ("R2", "REP", 900), ("D2", "DEM", 800)]]
+    rows = [
+        cand(n, p, v, seats=2)
+        for n, p, v in [("R1", "REP", 1000), ("D1", "DEM", 950), ("R2", "REP", 900), ("D2", "DEM", 800)]
+    ]
     races, cands = contests(rows)
     assert set(cands.loc[cands.won, "candidate"]) == {"R1", "D1"}
     # last winner D1 (DEM, 950) vs first loser R2 (REP, 900): + for Democrats.
@@ -108,10 +161,22 @@ def test_multi_member_top_k_and_boundary_margin():
 
 
 def test_tie_decided_by_override_not_row_order():
-    rows = [cand("Shelly Simonds", "DEM", 11608, district="94", state="VA", year=2017),
-            cand("David Yancey", "REP", 11608, district="94", state="VA", year=2017)]
-    ties = pd.DataFrame([{"state_po": "VA", "office": "state_house", "district": "94", "year": 2017,
-                          "kind": "general", "winner": "David Yancey"}])
+    rows = [
+        cand("Shelly Simonds", "DEM", 11608, district="94", state="VA", year=2017),
+        cand("David Yancey", "REP", 11608, district="94", state="VA", year=2017),
+    ]
+    ties = pd.DataFrame(
+        [
+            {
+                "state_po": "VA",
+                "office": "state_house",
+                "district": "94",
+                "year": 2017,
+                "kind": "general",
+                "winner": "David Yancey",
+            }
+        ]
+    )
     races, cands = contests(rows, ties)
     assert races.loc["94", "winner_party"] == "REP"
     assert races.loc["94", "margin"] == 0.0
@@ -121,17 +186,31 @@ def test_tie_decided_by_override_not_row_order():
 
 
 def test_specials_and_runoffs_are_separate_contests():
-    rows = [cand("A", "DEM", 10), cand("B", "REP", 20), cand("A", "DEM", 30, kind="runoff"), cand("B", "REP", 5, kind="runoff"),
-            cand("C", "DEM", 7, kind="special", date="2024-04-02"), cand("D", "REP", 3, kind="special", date="2024-04-02")]
+    rows = [
+        cand("A", "DEM", 10),
+        cand("B", "REP", 20),
+        cand("A", "DEM", 30, kind="runoff"),
+        cand("B", "REP", 5, kind="runoff"),
+        cand("C", "DEM", 7, kind="special", date="2024-04-02"),
+        cand("D", "REP", 3, kind="special", date="2024-04-02"),
+    ]
     races, _ = nz.build_contests(pd.DataFrame(rows))
     assert len(races) == 3
-    assert set(races["race_id"]) == {"XX-state_house-1-2024-general", "XX-state_house-1-2024-runoff",
-                                     "XX-state_house-1-2024-special-2024-04-02"}
+    assert set(races["race_id"]) == {
+        "XX-state_house-1-2024-general",
+        "XX-state_house-1-2024-runoff",
+        "XX-state_house-1-2024-special-2024-04-02",
+    }
 
 
 def test_pick_mode_total_never_double_counts():
-    f = pd.DataFrame({"k": ["a", "a", "a", "b", "b"], "mode": ["TOTAL", "ELECTION DAY", "ABSENTEE", "ELECTION DAY", "ABSENTEE"],
-                      "votes": [10, 6, 4, 3, 2]})
+    f = pd.DataFrame(
+        {
+            "k": ["a", "a", "a", "b", "b"],
+            "mode": ["TOTAL", "ELECTION DAY", "ABSENTEE", "ELECTION DAY", "ABSENTEE"],
+            "votes": [10, 6, 4, 3, 2],
+        }
+    )
     out = nz.pick_mode_total(f, ["k"]).set_index("k")["votes"]
     assert out["a"] == 10 and out["b"] == 5
 
@@ -149,8 +228,12 @@ def test_assign_plans():
 
 
 def test_position_seats_are_separate_contests():
-    rows = [cand("A", "DEM", 10) | {"seat": "1"}, cand("B", "REP", 20) | {"seat": "1"},
-            cand("C", "DEM", 30) | {"seat": "2"}, cand("D", "REP", 5) | {"seat": "2"}]
+    rows = [
+        cand("A", "DEM", 10) | {"seat": "1"},
+        cand("B", "REP", 20) | {"seat": "1"},
+        cand("C", "DEM", 30) | {"seat": "2"},
+        cand("D", "REP", 5) | {"seat": "2"},
+    ]
     races, _ = nz.build_contests(pd.DataFrame(rows))
     assert sorted(races["race_id"]) == ["XX-state_house-1-seat1-2024-general", "XX-state_house-1-seat2-2024-general"]
     assert list(races.sort_values("seat")["winner_party"]) == ["REP", "DEM"]

@@ -610,8 +610,13 @@ def test_real_ma_senate_name_variant_counted_once(mirror):
     from analysis.sources import multistate
 
     rows = multistate.read(mirror).tables["candidates"]
-    cape = rows[(rows.state_po == "MA") & (rows.office == "state_senate") & (rows.district == "Cape and Islands")
-                & (rows.year == 2024) & (rows.kind == "general")]
+    cape = rows[
+        (rows.state_po == "MA")
+        & (rows.office == "state_senate")
+        & (rows.district == "Cape and Islands")
+        & (rows.year == 2024)
+        & (rows.kind == "general")
+    ]
     races, cands = build_contests(cape)
     # The raw 2024 list gives Cyr 64,636 and Lauzon 38,893, and names Cyr twice (once as 'Julian Andre Cyr').
     assert races["dem_votes"].iloc[0] == 64636

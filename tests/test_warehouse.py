@@ -32,7 +32,9 @@ def test_kansas_4th_2016_general(con):
     v = votes(con, "KS-us_house-4-2016-general")
     assert v["MIKE POMPEO"] == 166998
     assert one(con, "SELECT winner_party, status FROM races WHERE race_id = ?", ["KS-us_house-4-2016-general"]) == (
-        "REP", "contested")
+        "REP",
+        "contested",
+    )
 
 
 def test_kansas_4th_april_2017_special(con):
@@ -42,7 +44,12 @@ def test_kansas_4th_april_2017_special(con):
     kind, winner = one(con, "SELECT kind, winner_party FROM races WHERE race_id = ?", [rid])
     assert kind == "special" and winner == "REP"
     # The special is its own contest, never summed with the 2016 or 2018 general.
-    assert one(con, "SELECT count(*) FROM races WHERE state_po='KS' AND office='us_house' AND district='4' AND year=2017")[0] == 1
+    assert (
+        one(con, "SELECT count(*) FROM races WHERE state_po='KS' AND office='us_house' AND district='4' AND year=2017")[
+            0
+        ]
+        == 1
+    )
 
 
 def test_virginia_hd94_2017_tie_decided_by_lot(con):
@@ -53,8 +60,11 @@ def test_virginia_hd94_2017_tie_decided_by_lot(con):
 
 
 def test_virginia_house_2017_chamber_result(con):
-    dem, rep, n = one(con, """SELECT sum(seats_won_dem), sum(seats_won_rep), count(*) FROM races
-                              WHERE state_po='VA' AND office='state_house' AND year=2017 AND kind='general'""")
+    dem, rep, n = one(
+        con,
+        """SELECT sum(seats_won_dem), sum(seats_won_rep), count(*) FROM races
+                              WHERE state_po='VA' AND office='state_house' AND year=2017 AND kind='general'""",
+    )
     assert (dem, rep, n) == (49, 51, 100)
 
 
@@ -75,16 +85,26 @@ def test_fusion_lines_counted_once_under_major_party(con):
 
 
 def test_dc_total_row_is_not_a_candidate(con):
-    assert one(con, "SELECT count(*) FROM candidates WHERE race_id = 'DC-us_house-AL-2024-general' AND candidate = 'TOTAL'")[0] == 0
+    assert (
+        one(
+            con, "SELECT count(*) FROM candidates WHERE race_id = 'DC-us_house-AL-2024-general' AND candidate = 'TOTAL'"
+        )[0]
+        == 0
+    )
     assert one(con, "SELECT non_voting FROM races WHERE race_id = 'DC-us_house-AL-2024-general'")[0] is True
 
 
 def test_maine_2nd_2022_rcv_rounds_not_used(con):
-    assert one(con, "SELECT status, margin FROM races WHERE race_id = 'ME-us_house-2-2022-general'") == ("unusable", None)
+    assert one(con, "SELECT status, margin FROM races WHERE race_id = 'ME-us_house-2-2022-general'") == (
+        "unusable",
+        None,
+    )
 
 
 def test_florida_placeholder_is_uncontested_with_null_margin(con):
-    status, margin, winner = one(con, "SELECT status, margin, winner_party FROM races WHERE race_id = 'FL-us_house-24-2016-general'")
+    status, margin, winner = one(
+        con, "SELECT status, margin, winner_party FROM races WHERE race_id = 'FL-us_house-24-2016-general'"
+    )
     assert status == "uncontested" and margin is None and winner == "DEM"
 
 
@@ -93,24 +113,39 @@ def test_all_99_chambers_have_current_districts(con):
     assert len(chambers) == 99
     assert ("NE", "state_senate") in chambers and ("NE", "state_house") not in chambers
     # MultiState lists 6,810 unique (state, chamber, district) and 7,386 seats.
-    assert one(con, "SELECT count(DISTINCT state_po || office || district) FROM districts WHERE office <> 'us_house'")[0] == 6810
+    assert (
+        one(con, "SELECT count(DISTINCT state_po || office || district) FROM districts WHERE office <> 'us_house'")[0]
+        == 6810
+    )
     assert one(con, "SELECT sum(seats) FROM districts WHERE office <> 'us_house'")[0] == 7386
 
 
 def test_minnesota_house_2024_tied_67_67(con):
-    assert one(con, """SELECT sum(seats_won_dem), sum(seats_won_rep) FROM races
-                       WHERE state_po='MN' AND office='state_house' AND year=2024 AND kind='general'""") == (67, 67)
+    assert one(
+        con,
+        """SELECT sum(seats_won_dem), sum(seats_won_rep) FROM races
+                       WHERE state_po='MN' AND office='state_house' AND year=2024 AND kind='general'""",
+    ) == (67, 67)
 
 
 def test_nh_house_2024_complete_from_precincts(con):
-    seats, n = one(con, """SELECT sum(seats), count(*) FROM races
-                           WHERE state_po='NH' AND office='state_house' AND year=2024 AND kind='general'""")
+    seats, n = one(
+        con,
+        """SELECT sum(seats), count(*) FROM races
+                           WHERE state_po='NH' AND office='state_house' AND year=2024 AND kind='general'""",
+    )
     assert (seats, n) == (400, 203)
 
 
 def test_presidential_alaska_2024_total(con):
-    assert one(con, """SELECT total_votes FROM presidential WHERE state_po='AK' AND office='us_house'
-                       AND pres_year=2024 AND source='dke_cd_info'""")[0] == 338177
+    assert (
+        one(
+            con,
+            """SELECT total_votes FROM presidential WHERE state_po='AK' AND office='us_house'
+                       AND pres_year=2024 AND source='dke_cd_info'""",
+        )[0]
+        == 338177
+    )
 
 
 def test_every_current_district_has_a_shape(con):
@@ -134,5 +169,7 @@ def test_public_views_have_contract_columns(con):
 
 
 def test_every_row_read_is_loaded_or_rejected(con):
-    for source, read, loaded, rejected in con.execute("SELECT source, rows_read, rows_loaded, rows_rejected FROM build_report").fetchall():
+    for source, read, loaded, rejected in con.execute(
+        "SELECT source, rows_read, rows_loaded, rows_rejected FROM build_report"
+    ).fetchall():
         assert read == loaded + rejected and loaded >= 0, source

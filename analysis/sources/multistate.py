@@ -671,8 +671,14 @@ def _dedupe(rows: pd.DataFrame, result: SourceResult) -> pd.DataFrame:
     # counted once. Same surname required, so two running mates who tie stay two people.
     surname = rows["_name"].str.split().str[-1]
     first_surname = surname.groupby([rows[k] for k in pv_key], sort=False, dropna=False).transform("first")
-    dup_variant = (~dup_name & ~dup_pv & real_votes & rows.duplicated(pv_key) & (rows["e_id"] == first_pv)
-                   & (surname == first_surname))
+    dup_variant = (
+        ~dup_name
+        & ~dup_pv
+        & real_votes
+        & rows.duplicated(pv_key)
+        & (rows["e_id"] == first_pv)
+        & (surname == first_surname)
+    )
     dup_pv = dup_pv | dup_variant
 
     for mask, reason in (
