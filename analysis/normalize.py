@@ -85,6 +85,17 @@ def fold_ws(text: object) -> str:
     return re.sub(r"\s+", " ", str(text)).strip()
 
 
+def fold_names(names: pd.Series) -> pd.Series:
+    """Vectorized fold_ws(...).upper() for a column of names (None/NaN -> '')."""
+    return names.astype("string").fillna("").str.replace(r"\s+", " ", regex=True).str.strip().str.upper()
+
+
+def accounting_mask(names: pd.Series) -> pd.Series:
+    """Vectorized is_accounting_row over a column of candidate names."""
+    folded = fold_names(names).str.strip('"').str.replace("\\", "", regex=False)
+    return folded.isin(ACCOUNTING_NAMES).astype(bool)
+
+
 def is_accounting_row(candidate: object) -> bool:
     """True for ballot-accounting pseudo-candidates (TOTAL, UNDERVOTES, aggregate WRITE-IN, ...)."""
     name = fold_ws(candidate).upper().strip('"').replace("\\", "")
@@ -262,7 +273,7 @@ def collapse_fusion(rows: pd.DataFrame) -> pd.DataFrame:
     work = rows.copy()
     work["seat"] = work["seat"].fillna("").astype(str) if "seat" in work else ""
     work["_kdate"] = contest_date_key(work)
-    work["_name"] = work["candidate"].map(fold_ws).str.upper()
+    work["_name"] = fold_names(work["candidate"])
     keys = ["state_po", "office", "district", "seat", "year", "kind", "_kdate", "_name"]
     work["_v"] = pd.to_numeric(work["votes"], errors="coerce")
     work["_dem_v"] = work["_v"].where(work["party"] == "DEM").fillna(0.0)
@@ -329,7 +340,7 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     - status: contested | uncontested | no_votes | same_party (last winner and first loser of
       one party, e.g. CA top-two D vs D) | no_dem | no_rep (one major party vs others).
     """
-    rows = rows[~rows["candidate"].map(is_accounting_row)]
+    rows = rows[~accounting_mask(rows["candidate"]).to_numpy()]
     c = collapse_fusion(rows)
     c["votes"] = pd.to_numeric(c["votes"], errors="coerce")
     c["writein"] = c["writein"].fillna(False).astype(bool)
@@ -347,10 +358,10 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
         key = ["state_po", "office", "district", "year", "kind"]
         m = (
             c[key]
-            .assign(_name=c["candidate"].map(fold_ws).str.upper())
+            .assign(_name=fold_names(c["candidate"]))
             .merge(t[key + ["_tie_name"]], on=key, how="left")
         )
-        c["_tie"] = (m["_name"] == m["_tie_name"]).to_numpy()
+        c["_tie"] = (m["_name"] == m["_tie_name"]).fillna(False).astype(bool).to_numpy()
 
     g = c.groupby("_cid", sort=False)
     seats = g["seats"].transform("max").fillna(1).astype(int)

@@ -262,3 +262,9 @@ def test_input_error_survives_pickling_with_its_location():
     err = pickle.loads(pickle.dumps(InputError("a.csv", "bad vote", row=3, column="votes")))
     assert (err.file, err.row, err.column) == ("a.csv", 3, "votes")
     assert str(err) == "a.csv, row 3, column 'votes': bad vote"
+
+
+def test_vectorized_folding_matches_scalar_rules():
+    names = pd.Series(["  Ann   Lee ", None, "UNDERVOTES", '"TOTAL"', "Write-in", "Bob"])
+    assert list(nz.fold_names(names)) == [nz.fold_ws(n).upper() for n in names]
+    assert list(nz.accounting_mask(names)) == [nz.is_accounting_row(n) for n in names]
