@@ -9,7 +9,12 @@ Rules every function here follows:
   expected columns, never a traceback.
 
 Sign convention everywhere: margins are points of the two-party vote, positive = Democratic.
-`swing` is a uniform national shift in points, positive = toward Democrats.
+`swing` is a uniform national shift in points, positive = toward Democrats, on top of the model's
+expected environment for the cycle. At swing 0 the functions read the tables the build wrote
+(`rankings`, `rankings_chambers`); at any other swing they ask the model (analysis.rank.Ranker:
+fitted margins, 10,000 simulations, re-ranked in about 0.1 s) for P(flip), impact, rank, reasons,
+P(majority) and the tipping point. Pass `ranker=` (the app passes its cached one, ui_cache.py);
+without it the model is loaded once per connection (model_ranker, about 5 s).
 
 Every public function takes `con` as an optional keyword; without it a module-level read-only
 connection to `config.db_path()` is used (re-opened when the file is replaced), which is handy
@@ -27,14 +32,16 @@ import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from analysis import config
+
+if TYPE_CHECKING:  # analysis.rank pulls in the model; imported when a swing first needs it
+    from analysis.rank import Ranker
 
 OFFICES = ("us_house", "state_senate", "state_house")
 OFFICE_LABELS = {"us_house": "US House", "state_senate": "State Senate", "state_house": "State House"}
@@ -57,18 +64,22 @@ MARGIN_MEASURES = {
 # The contract's columns for the model's table, plus the extras this module joins on.
 RANKING_COLUMNS = [
     "rank",
+    "office_rank",
     "state_po",
     "office",
     "district",
     "name",
     "target_year",
     "holder_party",
+    "holder_listed",
     "holder_names",
     "pres_margin",
     "last_margin",
     "expected_margin",
     "p_flip",
+    "p_dem",
     "p_decisive",
+    "p_tipping",
     "impact",
     "reason",
     "last_year",
@@ -82,11 +93,34 @@ RANKING_COLUMNS = [
 ]
 # Statuses of a last general that mean one major party did not field a candidate.
 UNCONTESTED_STATUSES = ("uncontested", "no_dem", "no_rep")
-# Placeholder chamber math: the part (points) of each seat's spread that is a shared national error.
-NATIONAL_SIGMA = 3.0
-# Fallback spread (points) of a seat's margin around its expected margin, used only by the
-# placeholder swing below when the stored p_flip cannot be inverted (p at 0/1 or margin ~ 0).
-DEFAULT_SIGMA = 6.0
+# The model's simulation per chamber election (table rankings_chambers; Ranker.chambers()).
+CHAMBER_MODEL_COLUMNS = [
+    "chamber_state",
+    "office",
+    "target_year",
+    "seats_up",
+    "seats_total",
+    "majority_threshold",
+    "fixed_dem",
+    "fixed_rep",
+    "expected_dem_seats",
+    "p_dem_majority",
+    "p_rep_majority",
+    "p_tipping_point",
+    "tipping_point_state",
+    "tipping_point_district",
+    "tipping_point_seat_no",
+    "chamber",
+]
+# control_status values of the chambers view where a party majority is not party control.
+SHARED_CONTROL = {
+    "Coalition": "run by a bipartisan coalition",
+    "Power_Sharing": "run under a power-sharing agreement",
+}
+
+
+class ModelUnavailable(RuntimeError):
+    """The model could not be loaded from this warehouse (e.g. one built before the model existed)."""
 
 
 # ----------------------------------------------------------------------------- connection
@@ -341,7 +375,7 @@ _LAST_GENERAL_SQL = """
     -- parties ran; votes_to_flip is the fewest switched votes that would have reversed it.
     -- An RCV final round beats round 1 of the same year (issue 2: the final round feeds the margin).
     SELECT state_po, office, district, year AS last_year, status AS last_status, votes_to_flip,
-           total_votes AS last_total_votes, margin AS last_race_margin, winner_party AS last_winner
+           total_votes AS last_total_votes
     FROM races
     WHERE kind IN ('general', 'rcv_final')
     QUALIFY row_number() OVER (PARTITION BY state_po, office, district
@@ -349,100 +383,156 @@ _LAST_GENERAL_SQL = """
 """
 
 _DISTRICT_SUMMARY_SQL = """
-    SELECT state_po, office, district, any_value(name) AS name, string_agg(DISTINCT holder_names, '; ') AS holder_names,
-           sum(seats)::BIGINT AS seats, any_value(plan) AS plan
+    SELECT state_po, office, district, {name} AS name, {holder_names} AS holder_names, sum(seats)::BIGINT AS seats
     FROM districts GROUP BY state_po, office, district
 """
+# Expressions for the optional columns of the district summary (a warehouse may lack them).
+_SUMMARY_EXPRESSIONS = {
+    "name": ("any_value(name)", "NULL::VARCHAR"),
+    "holder_names": ("string_agg(DISTINCT holder_names, '; ')", "NULL::VARCHAR"),
+}
+_KEY = ["state_po", "office", "district"]
 
 
-_ranked_memo: dict[int, tuple[duckdb.DuckDBPyConnection, pd.DataFrame]] = {}
-_ranked_lock = threading.Lock()
+class _PerConnection:
+    """A small thread-safe memo of values computed from one connection (or one connection + model).
+
+    A read-only connection's data never changes and a rebuilt file gets a new connection, so
+    values keyed on the connection stay valid. The memo holds the key objects, so their ids are
+    never reused while an entry lives; only the newest `size` entries are kept.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.items: dict[tuple, tuple[tuple, Any]] = {}
+
+    def get(self, objects: tuple, extra: tuple, compute):
+        key = tuple(id(o) for o in objects) + extra
+        with self.lock:
+            hit = self.items.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], objects, strict=True)):
+            return hit[1]
+        value = compute()
+        with self.lock:
+            while len(self.items) >= self.size:
+                self.items.pop(next(iter(self.items)))
+            self.items[key] = (objects, value)
+        return value
 
 
-def _ranked_all(con: duckdb.DuckDBPyConnection | None) -> pd.DataFrame:
-    """Every row of the model's `rankings` with the district's name/holders and last general joined.
+_stored_memo = _PerConnection(4)
+_extras_memo = _PerConnection(4)
+_model_memo = _PerConnection(16)
+_ranker_memo = _PerConnection(2)
+_ranker_load_lock = threading.Lock()
 
-    Swing-independent, so it is computed once per connection (a read-only connection's data never
-    changes; a rebuilt file gets a new connection). Callers never modify the returned frame.
+
+def load_ranker(con: duckdb.DuckDBPyConnection | None = None) -> Ranker:
+    """Load the model from the warehouse (read, fit, draw the 10,000 simulations: about 5 s). Not memoized.
+
+    Raises ModelUnavailable when the warehouse lacks what the model reads.
+    """
+    from analysis.rank import Ranker
+
+    cur = cursor(con)
+    try:
+        return Ranker.from_connection(cur)
+    except (duckdb.Error, KeyError, ValueError, IndexError) as exc:
+        raise ModelUnavailable(f"the model could not be loaded from this warehouse: {exc}") from exc
+    finally:
+        cur.close()
+
+
+def model_ranker(con: duckdb.DuckDBPyConnection | None = None) -> Ranker:
+    """The model for this connection's warehouse, loaded once per connection (load_ranker) and shared.
+
+    Ranker.rank/chambers only read the model's arrays, so one Ranker serves every thread.
     """
     con = _con(con)
-    with _ranked_lock:
-        hit = _ranked_memo.get(id(con))
-    if hit is not None and hit[0] is con:
-        return hit[1]
-    frame = _ranked_all_uncached(con)
-    with _ranked_lock:
-        if len(_ranked_memo) >= 4:  # a few connections at most (old ones after a rebuild); drop the oldest
-            _ranked_memo.pop(next(iter(_ranked_memo)))
-        _ranked_memo[id(con)] = (con, frame)  # holding `con` keeps its id from being reused
-    return frame
+    with _ranker_load_lock:  # concurrent first callers wait for one load instead of each loading
+        return _ranker_memo.get((con,), (), lambda: load_ranker(con))
 
 
-def _ranked_all_uncached(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    rels = relations(con)
-    if "rankings" not in rels:
-        return _empty(RANKING_COLUMNS)
-    rank_cols = columns("rankings", con)
-    # An explicit open-seat flag when the model writes one; else the model's own reason text.
-    open_expr = (
-        "coalesce(r.open_seat, false)" if "open_seat" in rank_cols else "coalesce(r.reason ILIKE '%open seat%', false)"
+def _district_extras(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per district: name, holders' names, seats, and its latest general (last_year, last_status,
+    votes_to_flip, last_total_votes). Swing-independent; joined onto every ranking row."""
+
+    def compute() -> pd.DataFrame:
+        rels = relations(con)
+        if "districts" in rels:
+            present = columns("districts", con)
+            exprs = {col: (have if col in present else absent) for col, (have, absent) in _SUMMARY_EXPRESSIONS.items()}
+            summary = _query(con, _DISTRICT_SUMMARY_SQL.format(**exprs))  # fixed expressions, no input
+        else:
+            summary = _empty(_KEY + ["name", "holder_names", "seats"])
+        last = (
+            _query(con, _LAST_GENERAL_SQL)
+            if "races" in rels
+            else _empty(_KEY + ["last_year", "last_status", "votes_to_flip", "last_total_votes"])
+        )
+        return summary.merge(last, on=_KEY, how="outer")
+
+    return _extras_memo.get((con,), (), compute)
+
+
+def _decorate(ranked: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Model rows (stored or re-ranked) -> RANKING_COLUMNS, with the district's name, holders and last general."""
+    frame = ranked.drop(
+        columns=[
+            c
+            for c in ("name", "holder_names", "last_year", "last_status", "votes_to_flip", "last_total_votes")
+            if c in ranked.columns
+        ]
     )
-    # The model may write one row per seat of a multi-member district (seat_no); then each row is one seat.
-    seat_no_expr = "r.seat_no" if "seat_no" in rank_cols else "NULL::BIGINT"
-    # The model's own simulated P(Democratic majority) of the seat's chamber at its default swing, when written.
-    chamber_expr = "r.chamber_p_dem_majority" if "chamber_p_dem_majority" in rank_cols else "NULL::DOUBLE"
-    have_races, have_districts = "races" in rels, "districts" in rels
-    sql = f"""
-        WITH last_general AS ({_LAST_GENERAL_SQL if have_races else "SELECT NULL::VARCHAR AS state_po, NULL::VARCHAR AS office, NULL::VARCHAR AS district, NULL::BIGINT AS last_year, NULL::VARCHAR AS last_status, NULL::BIGINT AS votes_to_flip, NULL::DOUBLE AS last_total_votes, NULL::DOUBLE AS last_race_margin, NULL::VARCHAR AS last_winner WHERE false"}),
-        district_summary AS ({_DISTRICT_SUMMARY_SQL if have_districts else "SELECT NULL::VARCHAR AS state_po, NULL::VARCHAR AS office, NULL::VARCHAR AS district, NULL::VARCHAR AS name, NULL::VARCHAR AS holder_names, NULL::BIGINT AS seats, NULL::VARCHAR AS plan WHERE false"})
-        SELECT r.rank, r.state_po, r.office, r.district, d.name, r.target_year, r.holder_party, d.holder_names,
-               r.pres_margin, r.last_margin, r.expected_margin, r.p_flip, r.p_decisive, r.impact, r.reason,
-               l.last_year, l.last_status, l.votes_to_flip, l.last_total_votes, coalesce(d.seats, 1) AS seats,
-               {seat_no_expr} AS seat_no, {open_expr} AS open_seat, {chamber_expr} AS chamber_p_dem_majority
-        FROM rankings r
-        LEFT JOIN district_summary d ON d.state_po = r.state_po AND d.office = r.office AND d.district = r.district
-        LEFT JOIN last_general l ON l.state_po = r.state_po AND l.office = r.office AND l.district = r.district
-        ORDER BY r.rank
-    """
-    return _query(con, sql)
+    frame = frame.drop(columns=["seats"], errors="ignore").merge(_district_extras(con), on=_KEY, how="left")
+    frame["seats"] = pd.to_numeric(frame["seats"], errors="coerce").fillna(1).astype("int64")
+    n = len(frame)
+    for col in ("seat_no", "chamber_p_dem_majority", "p_tipping", "holder_listed"):
+        if col not in frame:
+            frame[col] = pd.Series([None] * n, dtype="object" if col == "holder_listed" else "float64")
+    # An open seat: the filed candidates list no incumbent (the model's incumbent_known/incumbent),
+    # else, for a table written without them, the model's own reason text.
+    if {"incumbent", "incumbent_known"} <= set(frame.columns):
+        known = frame["incumbent_known"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        frame["open_seat"] = known & (pd.to_numeric(frame["incumbent"], errors="coerce").to_numpy() == 0)
+    elif "open_seat" not in frame:
+        frame["open_seat"] = frame["reason"].astype("object").fillna("").str.contains("open seat", case=False)
+    frame["open_seat"] = frame["open_seat"].astype("boolean").fillna(False).astype(bool)
+    if "p_dem" not in frame:  # a table without it: P(Democrat wins) from P(flip) and the holder
+        p_flip = pd.to_numeric(frame["p_flip"], errors="coerce")
+        frame["p_dem"] = np.where(
+            frame["holder_party"] == "REP", p_flip, np.where(frame["holder_party"] == "DEM", 1 - p_flip, np.nan)
+        )
+    frame = frame.sort_values("rank", kind="stable").reset_index(drop=True)
+    frame["office_rank"] = frame.groupby("office").cumcount() + 1
+    return frame[RANKING_COLUMNS]
 
 
-def apply_swing(frame: pd.DataFrame, swing: float) -> pd.DataFrame:
-    """Re-score under a uniform national swing (points, + = toward Democrats). SEAM for the model.
+def _stored_rankings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The `rankings` table the build wrote (the model at swing 0), decorated. Computed once per connection."""
 
-    Placeholder until analysis.model/rank expose their own re-ranking (issue 3); replace the body
-    with a call to it and keep the signature. What it does now, deliberately simple:
-    - expected_margin += swing (a seat without one starts from its presidential margin);
-    - each seat's Democratic win probability moves along a normal curve from where the model put
-      it: p_dem_win = Phi(Phi^-1(p0) + swing / sigma), with p0 the model's own probability at swing 0
-      (so swing 0 returns it exactly) and sigma the spread implied by p0 and the expected margin
-      (expected / Phi^-1(p0)), or DEFAULT_SIGMA when that cannot be inverted (p0 near 0.5, 0 or 1);
-    - the order and `rank` stay the model's: it ranks by impact on the chamber majority, which this
-      placeholder cannot recompute (re-sorting by p_flip would silently change what "rank" means).
-    Swing 0 returns the model's output unchanged. Seats held by neither major party keep their p_flip.
-    """
-    out = frame.copy()
-    if out.empty or not swing:
-        return out
-    swing = float(swing)
-    base = pd.to_numeric(out["expected_margin"], errors="coerce")
-    base = base.fillna(pd.to_numeric(out["pres_margin"], errors="coerce"))
-    p_flip = pd.to_numeric(out["p_flip"], errors="coerce").to_numpy(dtype=float)
-    holder = out["holder_party"].astype("object").to_numpy()
-    is_dem, is_rep = holder == "DEM", holder == "REP"
-    p_dem_win = np.where(is_rep, p_flip, np.where(is_dem, 1.0 - p_flip, np.nan))
-    z = norm.ppf(np.clip(p_dem_win, 1e-6, 1 - 1e-6))
-    margin0 = base.to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sigma = margin0 / z
-    usable = np.isfinite(sigma) & (sigma >= 1.0) & (sigma <= 25.0) & (np.abs(z) > 0.05)
-    sigma = np.where(usable, sigma, DEFAULT_SIGMA)
-    shifted = margin0 + swing
-    new_dem_win = norm.cdf(z + swing / sigma)
-    new_flip = np.where(is_rep, new_dem_win, np.where(is_dem, 1.0 - new_dem_win, p_flip))
-    out["expected_margin"] = np.where(np.isfinite(shifted), shifted, out["expected_margin"])
-    out["p_flip"] = np.where(np.isfinite(new_flip) & (is_dem | is_rep), new_flip, p_flip)
-    return out.reset_index(drop=True)
+    def compute() -> pd.DataFrame:
+        if "rankings" not in relations(con):
+            return _empty(RANKING_COLUMNS)
+        return _decorate(_query(con, "SELECT * FROM rankings ORDER BY rank"), con)
+
+    return _stored_memo.get((con,), (), compute)
+
+
+def _model_rankings(ranker: Ranker, swing: float, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The model re-ranked at `swing` (every seat up), decorated. Memoized per (connection, model, swing)."""
+    return _model_memo.get((con, ranker), (float(swing),), lambda: _decorate(ranker.rank(float(swing)), con))
+
+
+def _ranked_all(
+    con: duckdb.DuckDBPyConnection | None, swing: float = 0.0, ranker: Ranker | None = None
+) -> pd.DataFrame:
+    """Every ranked seat at `swing`: the stored table at 0, else the model. Callers never modify it."""
+    con = _con(con)
+    if not swing:
+        return _stored_rankings(con)
+    return _model_rankings(ranker if ranker is not None else model_ranker(con), swing, con)
 
 
 def _filter_rankings(frame: pd.DataFrame, filters: RankingFilters) -> pd.DataFrame:
@@ -453,7 +543,8 @@ def _filter_rankings(frame: pd.DataFrame, filters: RankingFilters) -> pd.DataFra
     if filters.offices:
         mask &= frame["office"].isin(filters.offices)
     if filters.holder_parties:
-        mask &= frame["holder_party"].isin(filters.holder_parties)
+        # The holding party the model uses, or the members list's own label (e.g. VACANT).
+        mask &= frame["holder_party"].isin(filters.holder_parties) | frame["holder_listed"].isin(filters.holder_parties)
     margin = pd.to_numeric(frame[filters.margin_measure], errors="coerce")
     if filters.margin_min is not None:
         mask &= margin >= filters.margin_min
@@ -483,16 +574,19 @@ def rankings(
     filters: RankingFilters | Mapping[str, Any] | None = None,
     *,
     con: duckdb.DuckDBPyConnection | None = None,
+    ranker: Ranker | None = None,
 ) -> pd.DataFrame:
-    """The ranked races under a national swing, filtered. Columns: RANKING_COLUMNS.
+    """The ranked races at a national swing (points, + = toward Democrats), filtered. Columns: RANKING_COLUMNS.
 
-    `rank` is the model's national rank (before filtering). Margins in points, D+;
-    p_flip/p_decisive are probabilities in [0, 1]; impact is the model's (ΔP(majority) per 1,000 net votes).
+    Swing 0: the `rankings` table the build wrote. Any other swing: the model re-ranked there
+    (`ranker`, else model_ranker(con)): expected margins, P(flip), P(decisive), impact, rank and
+    reasons all move. `rank` is the national rank before filtering, `office_rank` the rank within
+    the office. Margins in points, D+; probabilities in [0, 1]; impact = change in P(majority) per
+    1,000 net votes.
     """
     if not isinstance(filters, RankingFilters):
         filters = RankingFilters.from_mapping(filters)
-    ranked = apply_swing(_ranked_all(con), swing)
-    return _filter_rankings(ranked, filters)[RANKING_COLUMNS]
+    return _filter_rankings(_ranked_all(con, swing, ranker), filters)[RANKING_COLUMNS]
 
 
 def filter_options(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, list]:
@@ -514,7 +608,12 @@ def filter_options(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, li
 
 
 def map_frame(
-    office: str, state_po: str | None = None, swing: float = 0.0, *, con: duckdb.DuckDBPyConnection | None = None
+    office: str,
+    state_po: str | None = None,
+    swing: float = 0.0,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    ranker: Ranker | None = None,
 ) -> pd.DataFrame:
     """One row per current district of `office` (optionally one state) with what a map colours by.
 
@@ -578,7 +677,9 @@ def map_frame(
         LEFT JOIN last ON last.state_po = d.state_po AND last.office = d.office AND last.district = d.district AND last.plan = d.plan
     """
     frame = _query(con, sql, params)
-    ranked = rankings(swing, RankingFilters(offices=(office,), states=(state_po,) if state_po else ()), con=con)
+    ranked = rankings(
+        swing, RankingFilters(offices=(office,), states=(state_po,) if state_po else ()), con=con, ranker=ranker
+    )
     # One row per district: the seat most likely to flip speaks for a multi-seat district.
     ranked = ranked.sort_values("p_flip", ascending=False, na_position="last").drop_duplicates(
         ["state_po", "office", "district"]
@@ -772,7 +873,12 @@ def district_list(
 def district_info(
     state_po: str, office: str, district: str, *, con: duckdb.DuckDBPyConnection | None = None
 ) -> pd.DataFrame:
-    """The `districts` rows of one district (one per position seat), with its gap flags."""
+    """The `districts` rows of one district (one per position seat), with its gap flags.
+
+    holder_detail (e.g. 'REP 3, VACANT 1' for a bloc-vote district) and gap_holder_conflict (the
+    holder's party differs from the last general winner's, no special since) are NULL in a
+    warehouse built before they existed.
+    """
     cols = [
         "state_po",
         "office",
@@ -781,16 +887,21 @@ def district_info(
         "plan",
         "seats",
         "holder_party",
+        "holder_detail",
         "holder_names",
         "next_election",
         "name",
         "gap_no_geometry",
         "gap_no_recent_result",
         "gap_no_pres_margin",
+        "gap_holder_conflict",
     ]
     if "districts" not in relations(con):
         return _empty(cols)
-    sql = f"SELECT {', '.join(cols)} FROM districts WHERE state_po = ? AND office = ? AND district = ? ORDER BY seat"
+    present = columns("districts", con)
+    # Column names from the fixed list above; optional ones absent from an older warehouse read as NULL.
+    select = ", ".join(c if c in present else f"NULL AS {c}" for c in cols)
+    sql = f"SELECT {select} FROM districts WHERE state_po = ? AND office = ? AND district = ? ORDER BY seat"
     return _query(con, sql, [state_po, office, district])
 
 
@@ -812,11 +923,15 @@ def district_history(
         "margin",
         "winner_party",
         "status",
+        "tie",
         "votes_to_flip",
     ]
     if "races" not in relations(con):
         return _empty(cols)
-    sql = f"""SELECT {", ".join(cols)} FROM races WHERE state_po = ? AND office = ? AND district = ?
+    present = columns("races", con)
+    # `tie`: 'override' (decided by lot, analysis/reference/tie_overrides.csv) or 'unresolved'.
+    select = ", ".join(c if c in present else f"NULL AS {c}" for c in cols)  # names from the fixed list
+    sql = f"""SELECT {select} FROM races WHERE state_po = ? AND office = ? AND district = ?
               ORDER BY year, election_date NULLS LAST, kind"""
     return _query(con, sql, [state_po, office, district])
 
@@ -833,10 +948,64 @@ def district_presidential(
     return _query(con, sql, [state_po, office, district])
 
 
+def fold_name(name: object) -> str:
+    """A candidate name for matching across sources: case-folded, letters and digits only ('RON ESTES' = 'Ron Estes')."""
+    return re.sub(r"[^0-9a-z]+", " ", str(name).casefold()).strip()
+
+
+def infer_incumbents(candidates: pd.DataFrame) -> pd.DataFrame:
+    """Fill unknown incumbency from the district's own history; adds `incumbent_basis`.
+
+    Some sources carry no incumbent flag (MIT Election Lab House returns and 2024 precinct files),
+    and MultiState's flag is sometimes false for a sitting member (VA HD-94 2017: David Yancey,
+    elected there in 2015, flagged false). A candidate is taken as the incumbent when they won
+    the district's previous contest (the latest earlier general, with any special after it) under
+    the same name (fold_name). incumbent = the source's True, else that inference; the source's
+    False when nothing was inferred; NA when neither says. incumbent_basis: 'source' or
+    'district history' (which gave the value), None when unknown. Input: district_candidates' rows (race_id, year, kind, candidate, won, incumbent).
+    """
+    out = candidates.copy()
+    source = out["incumbent"].astype("boolean")
+    inferred = pd.Series(pd.NA, index=out.index, dtype="boolean")
+    races = out[["race_id", "year", "kind", "election_date"]].drop_duplicates("race_id")
+    races = races.assign(_date=pd.to_datetime(races["election_date"], errors="coerce")).sort_values(
+        ["year", "_date"], na_position="first", kind="stable"
+    )
+    winners = {
+        race: {fold_name(n) for n in group.loc[group["won"].astype("boolean").fillna(False), "candidate"]}
+        for race, group in out.groupby("race_id", sort=False)
+    }
+    holders: set[str] = set()  # who holds the seat(s) going into each contest
+    for race in races.itertuples(index=False):
+        rows = out.index[out["race_id"] == race.race_id]
+        if holders:
+            names = out.loc[rows, "candidate"].map(fold_name)
+            if names.isin(holders).any():
+                inferred.loc[rows] = names.isin(holders).to_numpy()
+        won = winners.get(race.race_id, set())
+        if won:
+            # A special adds its winner to the holders; a regular contest replaces them.
+            holders = holders | won if str(race.kind).startswith("special") else set(won)
+    src_true, inf_true = source.fillna(False).to_numpy(bool), inferred.fillna(False).to_numpy(bool)
+    src_known, inf_known = source.notna().to_numpy(bool), inferred.notna().to_numpy(bool)
+    out["incumbent"] = pd.Series(src_true | inf_true, index=out.index, dtype="boolean").where(src_known | inf_known)
+    out["incumbent_basis"] = np.select(
+        [src_true, inf_true, src_known, inf_known],
+        ["source", "district history", "source", "district history"],
+        default="",
+    )
+    out["incumbent_basis"] = out["incumbent_basis"].replace("", None)
+    return out
+
+
 def district_candidates(
     state_po: str, office: str, district: str, *, con: duckdb.DuckDBPyConnection | None = None
 ) -> pd.DataFrame:
-    """Candidates of every contest in the district, newest contest first, most votes first."""
+    """Candidates of every contest in the district, newest contest first, most votes first.
+
+    incumbent: the source's flag, completed from the district's history where the source has none
+    (infer_incumbents; incumbent_basis says which).
+    """
     cols = [
         "year",
         "kind",
@@ -848,26 +1017,36 @@ def district_candidates(
         "vote_share",
         "won",
         "incumbent",
+        "incumbent_basis",
         "writein",
     ]
     if not {"races", "candidates"} <= relations(con):
         return _empty(cols)
     sql = """
-        SELECT r.year, r.kind, c.race_id, c.candidate, c.party, c.party_raw, c.votes,
+        SELECT r.year, r.kind, r.election_date, c.race_id, c.candidate, c.party, c.party_raw, c.votes,
                100.0 * c.votes / nullif(sum(c.votes) OVER (PARTITION BY c.race_id), 0) AS vote_share,
                c.won, c.incumbent, c.writein
         FROM candidates c JOIN races r ON r.race_id = c.race_id
         WHERE r.state_po = ? AND r.office = ? AND r.district = ?
         ORDER BY r.year DESC, r.election_date DESC NULLS LAST, c.race_id, c.votes DESC NULLS LAST
     """
-    return _query(con, sql, [state_po, office, district])
+    frame = _query(con, sql, [state_po, office, district])
+    if frame.empty:
+        return frame.assign(incumbent_basis=pd.Series(dtype="object"))[cols]
+    return infer_incumbents(frame)[cols]
 
 
 def district_ranking(
-    state_po: str, office: str, district: str, swing: float = 0.0, *, con: duckdb.DuckDBPyConnection | None = None
+    state_po: str,
+    office: str,
+    district: str,
+    swing: float = 0.0,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    ranker: Ranker | None = None,
 ) -> pd.DataFrame:
-    """The district's row(s) of the ranking under the swing (empty when the model did not rank it)."""
-    ranked = rankings(swing, RankingFilters(states=(state_po,), offices=(office,)), con=con)
+    """The district's row(s) of the ranking under the swing, one per seat (empty when the model did not rank it)."""
+    ranked = rankings(swing, RankingFilters(states=(state_po,), offices=(office,)), con=con, ranker=ranker)
     return ranked[ranked["district"] == district].reset_index(drop=True)
 
 
@@ -931,71 +1110,44 @@ def chambers(*, con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
     return _query(con, f"SELECT {', '.join(cols)} FROM chambers ORDER BY state_po = 'US' DESC, state_po, office")
 
 
-def seat_distribution(p_win: np.ndarray, seats: np.ndarray) -> np.ndarray:
-    """Probability of each total of seats won, for independent seats (a Poisson-binomial; exact convolution).
+def _stored_chambers(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    def compute() -> pd.DataFrame:
+        if "rankings_chambers" not in relations(con):
+            return _empty(CHAMBER_MODEL_COLUMNS)
+        frame = _query(con, "SELECT * FROM rankings_chambers")
+        for col in CHAMBER_MODEL_COLUMNS:
+            if col not in frame:
+                frame[col] = None
+        return frame[CHAMBER_MODEL_COLUMNS]
 
-    p_win[i] is the chance of winning contest i, which is worth seats[i] seats. Returns an array whose
-    index is the number of seats won.
+    return _stored_memo.get((con,), ("chambers",), compute)
+
+
+def model_chambers(
+    swing: float = 0.0, *, con: duckdb.DuckDBPyConnection | None = None, ranker: Ranker | None = None
+) -> pd.DataFrame:
+    """The model's simulation per chamber election at a national swing. Columns: CHAMBER_MODEL_COLUMNS.
+
+    One row per chamber and target year (chamber_state 'US' for the House; staggered senates have
+    one row per year): P(majority) for each party (10,000 simulations), expected Democratic seats,
+    the seats not up (fixed_dem, fixed_rep) and the most frequent tipping-point seat with its share
+    of simulations. Swing 0: table rankings_chambers (empty if the build did not write it); else the model.
     """
-    return _distributions(np.asarray(p_win, dtype=float)[None, :], seats)[0]
-
-
-def _distributions(p_win: np.ndarray, seats: np.ndarray) -> np.ndarray:
-    """seat_distribution for K scenarios at once: p_win is (K, n); returns (K, total seats + 1)."""
-    seats = np.asarray(seats, dtype=int)
-    p_win = np.clip(np.nan_to_num(np.asarray(p_win, dtype=float), nan=0.0), 0.0, 1.0)
-    dist = np.zeros((p_win.shape[0], int(seats.sum()) + 1))
-    dist[:, 0] = 1.0
-    for i, k in enumerate(seats):
-        if k <= 0:
-            continue
-        p = p_win[:, i : i + 1]
-        shifted = np.zeros_like(dist)
-        shifted[:, k:] = dist[:, : dist.shape[1] - k]
-        dist = dist * (1.0 - p) + shifted * p
-    return dist
-
-
-def majority_probability(
-    p_win: np.ndarray,
-    margin: np.ndarray,
-    seats: np.ndarray,
-    need: int,
-    national_sigma: float = NATIONAL_SIGMA,
-    nodes: int = 15,
-) -> float:
-    """P(winning at least `need` of these seats) when they share a national error. Placeholder for issue 3.
-
-    p_win: each seat's chance for the party; margin: its expected margin from the party's side
-    (points). A seat's spread sigma is the one its (margin, p_win) imply (DEFAULT_SIGMA when that
-    cannot be inverted); `national_sigma` of it is common to all seats, the rest independent. The
-    national shift is integrated by Gauss-Hermite quadrature; each seat keeps its own p_win on
-    average. national_sigma=0 gives independent seats (an exact Poisson-binomial).
-    """
-    if need <= 0:
-        return 1.0
-    if need > int(np.sum(seats)):
-        return 0.0
-    p = np.clip(np.asarray(p_win, dtype=float), 1e-6, 1 - 1e-6)
-    if national_sigma <= 0:
-        return float(seat_distribution(p, seats)[need:].sum())
-    z = norm.ppf(p)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sigma = np.asarray(margin, dtype=float) / z
-    sigma = np.where(np.isfinite(sigma) & (sigma >= 1.0) & (sigma <= 25.0) & (np.abs(z) > 0.05), sigma, DEFAULT_SIGMA)
-    sigma = np.maximum(sigma, national_sigma * 1.2)
-    own = np.sqrt(sigma**2 - national_sigma**2)  # the seat's own (independent) spread
-    x, w = np.polynomial.hermite_e.hermegauss(nodes)
-    w = w / w.sum()
-    # Conditional on a national shift d: P(win) = Phi((z*sigma + d) / own); its average over d is p.
-    scenarios = norm.cdf((z * sigma + national_sigma * x[:, None]) / own)
-    dist = _distributions(scenarios, seats)
-    return float(np.dot(w, dist[:, need:].sum(axis=1)))
+    con = _con(con)
+    if not swing:
+        return _stored_chambers(con)
+    model = ranker if ranker is not None else model_ranker(con)
+    return _model_memo.get((con, model), ("chambers", float(swing)), lambda: model.chambers(float(swing)))
 
 
 @dataclass
 class ChamberOutlook:
-    """One chamber seen by one party under a swing. Seats and votes are counts; probabilities in [0, 1]."""
+    """One chamber seen by one party under a swing. Seats and votes are counts; probabilities in [0, 1].
+
+    p_majority, expected_seats and the tipping point come from the model's chamber simulation
+    (NaN / None when the model did not simulate the chamber); the rest from the composition and
+    the ranked seats.
+    """
 
     state_po: str
     office: str
@@ -1012,7 +1164,11 @@ class ChamberOutlook:
     cheapest_votes: float | None = None
     cheapest_short: int = 0
     unknown_cost: int = 0
-    model_p_dem_majority: float | None = None  # the model's simulation at swing 0, when it wrote one
+    model_p_dem_majority: float | None = None  # the simulation's Democratic P(majority) at this swing
+    expected_seats: float | None = None  # the party's expected seats after the election (simulation)
+    p_tipping_point: float | None = None  # share of simulations the tipping-point seat delivers the majority
+    tipping_point_label: str | None = None  # e.g. 'NE-2', 'NH-Belknap-6 seat 1'
+    control_status: str | None = None  # the chambers view's control_status ('Coalition' in Alaska)
 
 
 def chamber_outlook(
@@ -1022,19 +1178,26 @@ def chamber_outlook(
     party: str = "DEM",
     target_year: int | None = None,
     *,
-    national_sigma: float = NATIONAL_SIGMA,
     con: duckdb.DuckDBPyConnection | None = None,
+    ranker: Ranker | None = None,
 ) -> ChamberOutlook | None:
     """Seats held and needed, P(majority), tipping-point order and cheapest set of seats to a majority.
 
-    None when the chamber is unknown. See outlook_from for the (placeholder) math.
+    None when the chamber is unknown. P(majority) and the tipping point are the model's (model_chambers).
     """
     comp = chambers(con=con)
     row = comp[(comp["state_po"] == state_po) & (comp["office"] == office)]
     if row.empty:
         return None
     filters = RankingFilters(offices=(office,), states=() if state_po == "US" else (state_po,))
-    return outlook_from(row.iloc[0].to_dict(), rankings(swing, filters, con=con), party, target_year, national_sigma)
+    simulated = model_chambers(swing, con=con, ranker=ranker)
+    return outlook_from(
+        row.iloc[0].to_dict(),
+        rankings(swing, filters, con=con, ranker=ranker),
+        party,
+        target_year,
+        _chamber_rows(simulated, state_po, office),
+    )
 
 
 def _chamber_seats(ranked: pd.DataFrame, state_po: str, office: str) -> pd.DataFrame:
@@ -1044,22 +1207,36 @@ def _chamber_seats(ranked: pd.DataFrame, state_po: str, office: str) -> pd.DataF
     return ranked[mask]
 
 
+def _chamber_rows(simulated: pd.DataFrame, state_po: str, office: str) -> pd.DataFrame:
+    return simulated[(simulated["chamber_state"] == state_po) & (simulated["office"] == office)]
+
+
+def seat_label(state_po: object, district: object, seat_no: object = None, seats: object = 1) -> str:
+    """'NE-2'; a seat of a bloc-vote district: 'NH-Belknap-6 seat 1'."""
+    label = f"{state_po}-{district}"
+    try:
+        many = int(seats) > 1 and seat_no is not None and not pd.isna(seat_no)
+    except (TypeError, ValueError):
+        many = False
+    return f"{label} seat {int(seat_no)}" if many else label
+
+
 def outlook_from(
     composition: Mapping[str, Any],
     seats_all: pd.DataFrame,
     party: str = "DEM",
     target_year: int | None = None,
-    national_sigma: float = NATIONAL_SIGMA,
+    simulated: pd.DataFrame | None = None,
 ) -> ChamberOutlook:
-    """The chamber math for one party, from a `chambers` row and the chamber's ranked seats (any target year).
+    """The chamber math for one party, from a `chambers` row, the chamber's ranked seats (any target year)
+    and the model's simulation rows for the chamber (model_chambers, one per target year).
 
-    Placeholder until the model's chamber simulation is wired (issue 3): each seat up is won by
-    `party` with its own probability under the swing (p_flip for seats the other side holds,
-    1 - p_flip for its own), the seats sharing a national error of `national_sigma` points
-    (majority_probability); seats not up in `target_year` (default: the chamber's earliest target
-    year) stay with their holder.
-    - tipping-point order: seats up sorted from the party's best chance to its worst; the
-      tipping-point seat is the one that brings the running total to the majority threshold;
+    - target year: `target_year`, else the chamber's earliest target year among the ranked seats;
+    - P(majority), expected seats and the tipping-point seat: the model's simulation for that year
+      (seats up drawn with shared national and state errors; seats not up stay with their holder);
+    - tipping-point order: seats up sorted from the party's best chance (the model's P(win)) to its
+      worst, with the running total of seats if won in that order; the model's tipping-point seat
+      (the one that most often delivers the majority in the simulations) is marked;
     - cheapest set: seats the party does not hold, fewest votes_to_flip (from their last general)
       first, until the seats needed (threshold - held) are reached. Seats without a known
       votes_to_flip (uncontested, no votes) are left out and counted in `unknown_cost`.
@@ -1073,37 +1250,57 @@ def outlook_from(
         target_year = years[0]
     up = seats_all[pd.to_numeric(seats_all["target_year"], errors="coerce") == target_year].copy()
     own = up["holder_party"] == party
-    p_flip = pd.to_numeric(up["p_flip"], errors="coerce").astype(float)
-    up["p_win"] = np.where(own, 1.0 - p_flip, p_flip)
+    p_dem = pd.to_numeric(up["p_dem"], errors="coerce").astype(float)
+    up["p_win"] = p_dem if party == "DEM" else 1.0 - p_dem
     # A row is one seat when the model ranks seats separately (seat_no); otherwise a multi-member
     # district is one row whose seats move together (an approximation).
     per_seat = up["seat_no"].notna() if "seat_no" in up else pd.Series(False, index=up.index)
     district_seats = pd.to_numeric(up["seats"], errors="coerce").fillna(1).astype(int).clip(lower=1)
-    up["seats"] = np.where(per_seat, 1, district_seats)
-    fixed = max(0, held - int(up.loc[own, "seats"].sum()))
-    need_from_up = threshold - fixed
-    party_margin = pd.to_numeric(up["expected_margin"], errors="coerce").to_numpy(dtype=float)
-    party_margin = party_margin if party == "DEM" else -party_margin
-    if up.empty:
-        p_majority = float("nan")  # nothing ranked (no rankings yet, or no seat up): unknown, not 0
-    else:
-        p_majority = majority_probability(
-            up["p_win"].to_numpy(dtype=float), party_margin, up["seats"].to_numpy(), need_from_up, national_sigma
+    up["seats_counted"] = np.where(per_seat, 1, district_seats)
+
+    sim = None
+    if simulated is not None and len(simulated):
+        match = simulated[pd.to_numeric(simulated["target_year"], errors="coerce") == target_year]
+        sim = match.iloc[0] if len(match) else None
+    if sim is not None:
+        fixed = int(sim["fixed_dem"] if party == "DEM" else sim["fixed_rep"])
+        p_majority = float(sim["p_dem_majority"] if party == "DEM" else sim["p_rep_majority"])
+        expected_dem = float(sim["expected_dem_seats"])
+        seats_drawn = int(sim["seats_up"])
+        expected = (
+            expected_dem
+            if party == "DEM"
+            else float(sim["fixed_rep"]) + seats_drawn - (expected_dem - float(sim["fixed_dem"]))
         )
+    else:
+        fixed = max(0, held - int(up.loc[own, "seats_counted"].sum()))
+        p_majority, expected = float("nan"), None  # no simulation of this chamber: unknown, not 0
+
     order = up.sort_values(["p_win", "rank"], ascending=[False, True], kind="stable").reset_index(drop=True)
-    order["seats_if_won_in_order"] = fixed + order["seats"].cumsum()
+    order["seats_if_won_in_order"] = fixed + order["seats_counted"].cumsum()
     order["tipping_point"] = False
-    reached = order.index[order["seats_if_won_in_order"] >= threshold]
-    tipping = None
-    if len(reached) and need_from_up > 0:
-        order.loc[reached[0], "tipping_point"] = True
-        tipping = order.loc[reached[0]]
+    tipping, tip_label, p_tip = None, None, None
+    if sim is not None and sim["tipping_point_state"] is not None and not pd.isna(sim["tipping_point_state"]):
+        hit = (order["state_po"] == sim["tipping_point_state"]) & (
+            order["district"].astype(str) == str(sim["tipping_point_district"])
+        )
+        if order["seat_no"].notna().any() and not pd.isna(sim["tipping_point_seat_no"]):
+            hit &= pd.to_numeric(order["seat_no"], errors="coerce") == float(sim["tipping_point_seat_no"])
+        p_tip = float(sim["p_tipping_point"])
+        if hit.any():
+            order.loc[hit.idxmax(), "tipping_point"] = True
+            tipping = order.loc[hit.idxmax()]
+            tip_label = seat_label(tipping["state_po"], tipping["district"], tipping["seat_no"], tipping["seats"])
+        else:
+            tip_label = seat_label(sim["tipping_point_state"], sim["tipping_point_district"])
+    order = order.drop(columns="seats_counted")
     seats_needed = max(0, threshold - held)
     targets = up[~own].copy()
     unknown = int(targets["votes_to_flip"].isna().sum())
     targets = targets.dropna(subset=["votes_to_flip"]).sort_values(["votes_to_flip", "rank"], kind="stable")
-    cheapest = targets.head(seats_needed).copy()
+    cheapest = targets.head(seats_needed).drop(columns="seats_counted").copy()
     cheapest["cumulative_votes_to_flip"] = cheapest["votes_to_flip"].cumsum()
+    control = composition.get("control_status")
     return ChamberOutlook(
         state_po=str(composition["state_po"]),
         office=str(composition["office"]),
@@ -1121,26 +1318,35 @@ def outlook_from(
         cheapest_votes=float(cheapest["votes_to_flip"].sum()) if len(cheapest) == seats_needed else None,
         cheapest_short=max(0, seats_needed - len(cheapest)),
         unknown_cost=unknown,
-        model_p_dem_majority=_first_value(seats_all.get("chamber_p_dem_majority")),
+        model_p_dem_majority=None if sim is None else float(sim["p_dem_majority"]),
+        expected_seats=expected,
+        p_tipping_point=p_tip,
+        tipping_point_label=tip_label,
+        control_status=None if control is None or pd.isna(control) else str(control),
     )
 
 
-def _first_value(series: pd.Series | None) -> float | None:
-    values = pd.to_numeric(series, errors="coerce").dropna() if series is not None else pd.Series(dtype=float)
-    return float(values.iloc[0]) if len(values) else None
-
-
 def chamber_summary(
-    swing: float = 0.0, party: str = "DEM", *, con: duckdb.DuckDBPyConnection | None = None
+    swing: float = 0.0,
+    party: str = "DEM",
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    ranker: Ranker | None = None,
 ) -> pd.DataFrame:
-    """One row per chamber: composition, seats the party needs, its P(majority) under the swing, the tipping-point
-    seat and the votes of the cheapest set of seats to a majority."""
+    """One row per chamber: composition, seats the party needs, the model's P(majority) and expected seats under
+    the swing, the model's tipping-point seat and the votes of the cheapest set of seats to a majority."""
     comp = chambers(con=con)
-    ranked = rankings(swing, con=con)
+    ranked = rankings(swing, con=con, ranker=ranker)
+    simulated = model_chambers(swing, con=con, ranker=ranker)
+    # Split once (a filter per chamber over ~7,800 rows costs ~10 ms each, times ~100 chambers).
+    chamber_state = ranked["state_po"].where(ranked["office"] != "us_house", "US")
+    by_chamber = dict(tuple(ranked.groupby([chamber_state, ranked["office"]], sort=False)))
+    sims = dict(tuple(simulated.groupby(["chamber_state", "office"], sort=False))) if len(simulated) else {}
+    empty_seats, empty_sims = ranked.iloc[:0], simulated.iloc[:0]
     rows = []
     for row in comp.to_dict(orient="records"):
-        outlook = outlook_from(row, _chamber_seats(ranked, row["state_po"], row["office"]), party)
-        tip = outlook.tipping_point
+        key = (row["state_po"], row["office"])
+        outlook = outlook_from(row, by_chamber.get(key, empty_seats), party, simulated=sims.get(key, empty_sims))
         rows.append(
             {
                 **row,
@@ -1148,7 +1354,9 @@ def chamber_summary(
                 "target_year": outlook.target_year,
                 "seats_needed": outlook.seats_needed,
                 "p_majority": outlook.p_majority,
-                "tipping_point": None if tip is None else f"{tip['state_po']}-{tip['district']}",
+                "expected_seats": outlook.expected_seats,
+                "tipping_point": outlook.tipping_point_label,
+                "p_tipping_point": outlook.p_tipping_point,
                 "cheapest_votes": outlook.cheapest_votes,
             }
         )

@@ -35,6 +35,10 @@ RANKING_COLUMNS = [
     "seats",
     "target_year",
     "holder_party",
+    "holder_listed",
+    "flip_party",
+    "holder_note",
+    "chamber_control",
     "category",
     "pres_margin",
     "pres_year",
@@ -71,6 +75,7 @@ RANKING_COLUMNS = [
 ]
 OFFICE_LABEL = {"us_house": "House", "state_house": "House", "state_senate": "Senate"}
 PARTY_WORDS = {"DEM": "a Democrat", "REP": "a Republican", "IND": "an independent", "OTHER": "a third-party member"}
+PARTY_NOUNS = {"DEM": "Democrat", "REP": "Republican"}
 
 
 def chamber_label(chamber_state, office) -> np.ndarray:
@@ -98,9 +103,133 @@ def category(holder_party, last_status, up) -> np.ndarray:
     return np.where(up, out, "not_up").astype(object)
 
 
+# Why a seat's holding party is not simply the members list's (holder_note values).
+HOLDER_NOTES = {
+    "vacant": "vacant: measured against the party that last won the seat",
+    "unknown": "holder not listed: measured against the party that last won the seat",
+    "independent": "held by an independent or third-party member: measured against the party that last won it",
+    "conflict_filed": "members list disagrees with the last result; the incumbent's filing confirms the last winner",
+    "conflict_unconfirmed": "members list disagrees with the last result; holder kept, unconfirmed",
+}
+COALITION_NOTE = "(chamber run by a bipartisan coalition)"
+
+
+def _labels(values: pd.Series, allowed: tuple[str, ...]) -> np.ndarray:
+    """Object array of the allowed labels, None for anything else (NaN, VACANT, SPLIT, ...)."""
+    return np.array([v if isinstance(v, str) and v in allowed else None for v in values], dtype=object)
+
+
+def resolve_holders(s: pd.DataFrame) -> pd.DataFrame:
+    """The party each seat's P(flip) is measured against, and why, from the members list and the last result.
+
+    Input columns: holder_party (members list: DEM/REP/IND/OTHER, None for vacant or unlisted),
+    last_winner (winner of the seat's last decisive regular contest on its current lines),
+    incumbent / incumbent_known (the next contest's filed candidates), optional vacant_seats and
+    gap_holder_conflict (districts view: holder party differs from the last general winner with no
+    special since). Returns a copy with:
+    - holder_listed: the members list's party ('VACANT' for a vacancy, None when unlisted);
+    - holder_party: the holding party the model uses. A vacant or unlisted seat takes the party
+      of its last general winner (a vacancy is filled by a special or the next general; the last
+      winner's party is what the seat is defended by). Where the list conflicts with the last
+      result (gap_holder_conflict) and the incumbent has filed for the next election under the
+      last winner's party, that party: the list is wrong (MultiState lists NC House 34's Tim
+      Longest, elected and filed as a Democrat, as a Republican). Otherwise the listed holder;
+    - flip_party: the party P(flip) is measured against: holder_party when DEM/REP; for an
+      independent or third-party holder the party that last won the seat when that was DEM/REP;
+      else None (no P(flip));
+    - holder_note: None, 'vacant', 'unknown', 'independent', 'conflict_filed' or
+      'conflict_unconfirmed' (HOLDER_NOTES);
+    - holder_fixed: the holder a seat NOT up this cycle counts for in the chamber simulation:
+      vacancies count for nobody, as in the chamber's composition.
+    """
+    s = s.copy()
+    listed_v = _labels(s["holder_party"], ("DEM", "REP", "IND", "OTHER"))
+    last = _labels(s["last_winner"], model.PARTIES)
+    has_last = np.asarray([v is not None for v in last], dtype=bool)
+    missing = np.asarray([v is None for v in listed_v], dtype=bool)
+    vacant_count = pd.to_numeric(s["vacant_seats"], errors="coerce") if "vacant_seats" in s else None
+    vacant = missing & (
+        (vacant_count.fillna(0).to_numpy() > 0) if vacant_count is not None else np.ones(len(s), dtype=bool)
+    )
+    third = np.isin(listed_v, ["IND", "OTHER"])
+    conflict = (
+        s["gap_holder_conflict"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        if "gap_holder_conflict" in s
+        else np.zeros(len(s), dtype=bool)
+    )
+    conflict &= has_last & ~missing & ~third
+    filed = s["incumbent_known"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    filed_as_last = filed & (s["incumbent"].to_numpy(dtype=float) == features.party_sign(last))
+    confirmed = conflict & filed_as_last
+    note = np.select(
+        [vacant, missing, third, confirmed, conflict],
+        ["vacant", "unknown", "independent", "conflict_filed", "conflict_unconfirmed"],
+        default="",
+    ).astype(object)
+    s["holder_note"] = np.where(note == "", None, note)
+    s["holder_listed"] = np.where(vacant, "VACANT", listed_v).astype(object)
+    holder = np.where((missing & has_last) | confirmed, last, listed_v).astype(object)
+    s["holder_party"] = holder
+    is_major = np.isin(holder, model.PARTIES)
+    s["flip_party"] = np.where(is_major, holder, np.where(third & has_last, last, None)).astype(object)
+    s["holder_fixed"] = np.where(missing, None, holder).astype(object)
+    return s
+
+
+def chamber_control(seats: pd.DataFrame, chambers: pd.DataFrame | None) -> np.ndarray:
+    """Each seat's chamber control_status from the chambers view ('D', 'R', 'Coalition', 'Power_Sharing', ...)."""
+    if chambers is None or chambers.empty or "control_status" not in chambers:
+        return np.full(len(seats), None, dtype=object)
+    ctl = chambers[["state_po", "office", "control_status"]].drop_duplicates(["state_po", "office"])
+    ctl = ctl.rename(columns={"state_po": "chamber_state", "control_status": "_ctl"})
+    merged = seats[["chamber_state", "office"]].merge(ctl, on=["chamber_state", "office"], how="left")
+    return merged["_ctl"].astype(object).where(merged["_ctl"].notna(), None).to_numpy(dtype=object)
+
+
+def _won_by_words(won_by, margin, status, year: str) -> str:
+    """' by 1,234 votes in 2024' / ' by 3.2 points in 2024' / ' in 2024' (unopposed or no D-vs-R count); '' without a result."""
+    if not year:
+        return ""
+    if status == "contested" and pd.notna(won_by):
+        return f" by {int(won_by):,} votes in {year}"
+    if status == "contested" and pd.notna(margin):
+        return f" by {abs(margin):.1f} points in {year}"
+    return f" in {year}" if year else ""
+
+
+def _holder_words(note, holder, listed, last_winner, won_words: str, target) -> str:
+    """The holder part of a reason for a seat whose holder needed a decision (resolve_holders)."""
+    last_words = f"last won by {PARTY_WORDS.get(last_winner, 'nobody on file')}{won_words}"
+    if note == "vacant":
+        return f"vacant; {last_words}"
+    if note == "unknown":
+        return f"holder not on file; {last_words}"
+    if note == "independent":
+        who = PARTY_WORDS.get(listed, "an independent")
+        if last_winner in model.PARTIES:
+            return f"held by {who} ({last_words})"
+        if not won_words:  # no result on these lines yet
+            return f"held by {who} (no flip probability)"
+        return f"held by {who} (no Democrat or Republican won it last: no flip probability)"
+    if note == "conflict_filed":
+        year = f" for {int(target)}" if pd.notna(target) else ""
+        return (
+            f"held by {PARTY_WORDS[holder]} who won{won_words} and filed{year} as a {PARTY_NOUNS[holder]} "
+            f"(the members list says {PARTY_NOUNS['REP' if holder == 'DEM' else 'DEM']})"
+        )
+    return f"held by {PARTY_WORDS.get(holder, 'nobody on file')}"
+
+
 def static_reasons(s: pd.DataFrame) -> np.ndarray:
-    """The part of each seat's reason that does not depend on the swing, in plain words."""
+    """The part of each seat's reason that does not depend on the swing, in plain words.
+
+    Needs the resolve_holders columns (holder_note, holder_listed) when present.
+    """
     pres = model.pres_label(s["pres_margin"], s["pres_year"])
+    n = len(s)
+    notes = s["holder_note"] if "holder_note" in s else pd.Series([None] * n, index=s.index)
+    listed = s["holder_listed"] if "holder_listed" in s else s["holder_party"]
+    target = s["target_year"] if "target_year" in s else pd.Series([np.nan] * n, index=s.index)
     out = []
     cols = zip(
         pres,
@@ -115,26 +244,39 @@ def static_reasons(s: pd.DataFrame) -> np.ndarray:
         s["incumbent"],
         s["seats"],
         s["seat_no"],
+        notes,
+        listed,
+        target,
         strict=True,
     )
-    for p, holder, cat, ly, ls, lw, won_by, lm, inc_known, inc, n_seats, seat_no in cols:
-        who = PARTY_WORDS.get(holder, "nobody (vacant)")
-        where = f"{p} district" if p else "district with no presidential baseline on its lines"
+    for p, holder, cat, ly, ls, lw, won_by, lm, inc_known, inc, n_seats, seat_no, note, lst, tgt in cols:
         year = f"{int(ly)}" if pd.notna(ly) else ""
-        if cat == "no_dem_ran":
-            text = f"no Democrat ran in {year} in a {where}; held by {who}"
-        elif cat == "no_rep_ran":
-            text = f"no Republican ran in {year} in a {where}; held by {who}"
+        where = f"{p} district" if p else "district with no presidential baseline on its lines"
+        won_words = _won_by_words(won_by, lm, ls, year)
+        if note in ("vacant", "unknown", "independent", "conflict_filed"):
+            who = _holder_words(note, holder, lst, lw, won_words, tgt)
         else:
-            text = f"{p} seat held by {who}" if p else f"seat held by {who} (no presidential baseline on its lines)"
-            if pd.isna(ly):
+            who = f"held by {PARTY_WORDS.get(holder, 'nobody on file')}"
+        if cat == "no_dem_ran":
+            text = f"no Democrat ran in {year} in a {where}; {who}"
+        elif cat == "no_rep_ran":
+            text = f"no Republican ran in {year} in a {where}; {who}"
+        else:
+            sep = ", " if note in ("vacant", "unknown") else " "
+            text = f"{p} seat{sep}{who}" if p else f"seat{sep}{who} (no presidential baseline on its lines)"
+            if note in ("vacant", "unknown", "independent", "conflict_filed"):
+                if pd.isna(ly):
+                    text += "; no result yet on these lines"
+            elif pd.isna(ly):
                 text += "; no result yet on these lines"
+            elif note == "conflict_unconfirmed":
+                pass  # said below
             elif lw != holder and lw in model.PARTIES and holder in model.PARTIES:
                 text += f" (won by the other party in {year}; changed hands since)"
-            elif pd.notna(won_by) and ls == "contested":
-                text += f" who won by {int(won_by):,} votes in {year}"
-            elif pd.notna(lm) and ls == "contested":
-                text += f" who won by {abs(lm):.1f} points in {year}"
+            elif ls == "contested" and (pd.notna(won_by) or pd.notna(lm)):
+                text += f" who won{won_words}"
+        if note == "conflict_unconfirmed":
+            text += f" (holder party unconfirmed: last won by {PARTY_WORDS.get(lw, 'another party')})"
         if n_seats > 1:
             text += f"; seat {int(seat_no)} of {int(n_seats)} in a bloc-vote district"
         elif inc_known:
@@ -180,12 +322,22 @@ class Ranker:
         t1 = time.perf_counter()
         seats = features.current_seats(inputs, target_year)
         pred = model.predict_margin(models, seats)
-        seats = pd.concat([seats, pred], axis=1)
+        seats = resolve_holders(pd.concat([seats, pred], axis=1))
+        seats["chamber_control"] = chamber_control(seats, inputs.chambers)
         seats["up"] = seats["up"] & seats["expected_margin"].notna()
-        seats["category"] = category(seats["holder_party"], seats["last_status"], seats["up"])
+        seats["category"] = category(
+            seats["flip_party"].where(seats["flip_party"].notna(), seats["holder_party"]),
+            seats["last_status"],
+            seats["up"],
+        )
         seats["chamber"] = chamber_label(seats["chamber_state"], seats["office"])
         seats["static_reason"] = static_reasons(seats)
-        sim_seats = seats.assign(target_year=seats["target_year"].where(seats["up"]))
+        # The simulation reads holder_party twice: P(flip) of the seats up is measured against
+        # flip_party; the seats not up stay with holder_fixed (a vacancy counts for nobody).
+        sim_seats = seats.assign(
+            target_year=seats["target_year"].where(seats["up"]),
+            holder_party=np.where(seats["up"], seats["flip_party"], seats["holder_fixed"]),
+        )
         sim = model.Simulation(
             sim_seats[model.SIM_SEAT_COLUMNS + model.SIM_OPTIONAL_COLUMNS], inputs.chambers, n_draws=n_draws, seed=seed
         )
@@ -270,7 +422,11 @@ class Ranker:
         out["seat_index"] = idx[order]  # position in self.seats / self.sim, for per-seat vote shifts
         static = s["static_reason"].to_numpy()[idx][order]
         words = decisive_words(out["p_decisive"].to_numpy(), s["chamber"].to_numpy()[idx][order])
-        out["reason"] = [f"{a}; {b}" for a, b in zip(static, words, strict=True)]
+        control = s["chamber_control"].to_numpy()[idx][order] if "chamber_control" in s else np.full(len(idx), None)
+        coalition = control == "Coalition"
+        out["reason"] = [
+            f"{a}; {b}" + (f" {COALITION_NOTE}" if c else "") for a, b, c in zip(static, words, coalition, strict=True)
+        ]
         out["data_through"] = self.data_through()
         return out[[c for c in RANKING_COLUMNS if c in out.columns]].reset_index(drop=True)
 

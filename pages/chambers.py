@@ -48,6 +48,7 @@ if {k: params.get(k) for k in params} != wanted_params:
 
 outlook = ui_cache.query("chamber_outlook", state_po, office, swing, party)
 party_name = {"DEM": "Democrats", "REP": "Republicans"}[party]
+chamber_name = _chamber_label(state_po, office)
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(f"Seats held by {party_name}", f"{outlook.held:,} of {outlook.total_seats:,}")
@@ -57,30 +58,38 @@ m2.metric(
     help=f"Majority threshold {outlook.majority_threshold:,} seats",
 )
 m3.metric(
-    "P(majority)" + (f", swing {charts.margin_label(swing)}" if swing else ""), charts.percent_label(outlook.p_majority)
+    "P(majority)" + (f", swing {charts.margin_label(swing)}" if swing else ""),
+    charts.percent_label(outlook.p_majority),
+    help="Share of the model's 10,000 simulations of the election in which the party reaches the threshold",
 )
-tip = outlook.tipping_point
 m4.metric(
     "Tipping-point seat",
-    "—" if tip is None else f"{tip['state_po']}-{tip['district']}",
-    help="The seat that brings the running total to a majority, taking seats from the party's best chance down",
+    outlook.tipping_point_label or "—",
+    help="The seat that most often delivers the Democratic majority in the model's simulations"
+    + (f" ({charts.percent_label(outlook.p_tipping_point)} of them)" if outlook.p_tipping_point is not None else ""),
 )
+shared = queries.SHARED_CONTROL.get(outlook.control_status or "")
+if shared:
+    st.warning(
+        f"The {chamber_name} is {shared}: the chamber's leadership is not decided by a party majority alone, "
+        "so the party-majority figures here overstate what a majority means in practice."
+    )
 if outlook.seats_up.empty:
     st.info(
         "No ranked seats in this chamber yet (the model has not written `rankings`, or no seat is up), so "
-        "P(majority), the tipping point and the cheapest set cannot be computed."
+        "the tipping-point order and the cheapest set cannot be computed."
+    )
+elif outlook.model_p_dem_majority is None:
+    st.caption(
+        f"Seats up in {outlook.target_year}. The model has no simulation of this chamber "
+        "(table `rankings_chambers` missing), so P(majority) and the tipping point are unknown."
     )
 else:
-    model_note = ""
-    if outlook.model_p_dem_majority is not None and party == "DEM":
-        model_note = (
-            f" The model's own simulation puts the Democratic P(majority) at "
-            f"{charts.percent_label(outlook.model_p_dem_majority)} at no swing."
-        )
+    expected = f"{outlook.expected_seats:,.1f}" if outlook.expected_seats is not None else "—"
     st.caption(
-        f"Seats up in {outlook.target_year}; other seats stay with their holders. P(majority) here combines each "
-        "seat's P(win) under the swing with a shared national error of "
-        f"{queries.NATIONAL_SIGMA:g} points (a placeholder until the model's chamber simulation is wired)." + model_note
+        f"Seats up in {outlook.target_year}; the other seats stay with their holders. From the model's 10,000 "
+        f"simulations (national, state and seat errors){' under a swing of ' + charts.margin_label(swing) if swing else ''}: "
+        f"{party_name} win {expected} seats on average."
     )
 
 st.subheader("Tipping-point order")
@@ -92,11 +101,12 @@ else:
     cols = [
         "state_po",
         "district",
+        "seat_no",
         "holder_party",
         "p_win",
-        "seats",
         "seats_if_won_in_order",
         "tipping_point",
+        "p_tipping",
         "expected_margin",
         "votes_to_flip",
         "reason",
@@ -145,6 +155,12 @@ st.dataframe(
     key="ch_summary",
     column_config={
         "p_majority": st.column_config.NumberColumn("P(majority)", format="percent"),
+        "expected_seats": st.column_config.NumberColumn("Expected seats", format="%.1f"),
+        "tipping_point": "Tipping-point seat",
+        "p_tipping_point": st.column_config.NumberColumn("P(tipping point)", format="percent"),
+        "control_status": st.column_config.TextColumn(
+            "Control", help="Coalition: run by a bipartisan coalition (Alaska); party majorities overstate control"
+        ),
         "cheapest_votes": st.column_config.NumberColumn("Votes to flip, cheapest majority", format="localized"),
         "majority_threshold": "Majority at",
         "seats_needed": "Seats needed",

@@ -34,7 +34,21 @@ if st.session_state.get("ds_office") not in offices:
 office = c2.selectbox("Office", offices, format_func=charts.office_label, key="ds_office")
 names = in_state[in_state["office"] == office]
 district_ids = list(names["district"])
-labels = dict(zip(names["district"], names["name"], strict=True))
+
+
+def _useful_name(district_id: object, name: object) -> str | None:
+    """The source's district name, unless it is a bare code that contradicts the id.
+
+    MultiState names Minnesota's House districts 1A and 1B both 'HD-1': shown next to '1A' that
+    would mislead, so such a code is dropped when its number is not the district id.
+    """
+    if name is None or pd.isna(name):
+        return None
+    code = re.fullmatch(r"[A-Z]{1,3}-0*(\S+)", str(name))
+    return None if code and code.group(1).upper() != str(district_id).upper() else str(name)
+
+
+labels = {d: _useful_name(d, n) for d, n in zip(names["district"], names["name"], strict=True)}
 if st.session_state.get("ds_district") not in district_ids:
     wanted = params.get("district")
     st.session_state["ds_district"] = wanted if wanted in district_ids else district_ids[0]
@@ -57,14 +71,21 @@ ranking = ui_cache.query("district_ranking", state, office, district, swing)
 
 # ----------------------------------------------------------------------------- header
 first = info.iloc[0] if len(info) else None
-st.title(charts.district_title(state, office, district, first["name"] if first is not None else None))
+st.title(charts.district_title(state, office, district, labels.get(district)))
 if first is not None:
-    holders = "; ".join(sorted({str(h) for h in info["holder_names"].dropna()})) or "unknown"
-    parties = "/".join(sorted({str(p) for p in info["holder_party"].dropna()})) or "?"
+    holders = "; ".join(sorted({str(h) for h in info["holder_names"].dropna()})) or "no one listed"
+    details = [str(d) for d in info["holder_detail"].dropna()] if "holder_detail" in info else []
     seats = int(pd.to_numeric(info["seats"], errors="coerce").fillna(1).sum())
+    parties = sorted({str(p) for p in info["holder_party"].dropna()})
+    if seats > 1 and len(details) == 1:
+        held = f"Held by {details[0]}"  # bloc-vote district: e.g. 'REP 3, VACANT 1'
+    elif parties == ["VACANT"]:
+        held = "Vacant"
+    else:
+        held = f"Held by {'/'.join(parties) or '?'}"
     next_election = pd.to_numeric(info["next_election"], errors="coerce").dropna()
     st.markdown(
-        f"**Held by {parties}** — {holders} · {seats} seat{'s' if seats != 1 else ''} · lines of "
+        f"**{held}** — {holders} · {seats} seat{'s' if seats != 1 else ''} · lines of "
         f"{first['plan']} · next election "
         f"{int(next_election.iloc[0]) if len(next_election) else 'unknown'}"
     )
@@ -79,30 +100,64 @@ m1.metric(
     f"President {int(latest_pres['pres_year'])}" if latest_pres is not None else "President",
     charts.margin_label(latest_pres["margin"]) if latest_pres is not None else "–",
 )
+STATUS_WORDS = {"no_rep": "no Republican", "no_dem": "no Democrat", "same_party": "same party", "no_votes": "no votes"}
 m2.metric(
     f"Last result {int(last['year'])}" if last is not None else "Last result",
     charts.margin_label(last["margin"])
     if last is not None and pd.notna(last["margin"])
-    else (str(last["status"]) if last is not None else "–"),
+    else (STATUS_WORDS.get(str(last["status"]), str(last["status"])) if last is not None else "–"),
 )
 m3.metric(
     "Votes to flip",
     f"{int(last['votes_to_flip']):,}" if last is not None and pd.notna(last["votes_to_flip"]) else "–",
     help="Fewest voters who, switching sides, would have reversed the last general",
 )
-row = ranking.iloc[0] if len(ranking) else None
+# A bloc-vote district has one ranked row per seat: the best-ranked seat speaks in the metrics.
+row = ranking.sort_values("rank").iloc[0] if len(ranking) else None
+many = len(ranking) > 1
 m4.metric(
-    "P(flip)" + (f", swing {charts.margin_label(swing)}" if swing else ""),
+    ("P(flip), best seat" if many else "P(flip)") + (f", swing {charts.margin_label(swing)}" if swing else ""),
     charts.percent_label(row["p_flip"]) if row is not None else "–",
 )
 m5.metric("National rank", f"{int(row['rank']):,}" if row is not None else "not ranked")
 
 st.subheader("Why it ranks here")
-if row is not None:
+listed = {str(p) for p in info["holder_party"].dropna()} if len(info) else set()
+if row is not None and not many and listed and row["holder_party"] not in listed:
+    st.caption(
+        f"The members list says {'/'.join(sorted(listed))}; the model measures P(flip) against "
+        f"{row['holder_party']} (the reason says why)."
+    )
+if row is not None and not many:
     st.info(str(row["reason"]))
     st.caption(
         f"Target year {int(row['target_year'])} · expected margin {charts.margin_label(row['expected_margin'])}"
-        f" · P(decisive) {charts.percent_label(row['p_decisive'])} · impact {row['impact']:.4f}"
+        f" · P(decisive) {charts.percent_label(row['p_decisive'])} · impact {row['impact']:.2g} (ΔP(majority) per 1,000 net votes)"
+        f" · rank {int(row['office_rank']):,} of the {charts.office_label(office)} seats"
+    )
+elif many:
+    st.info(str(row["reason"]))
+    st.caption(
+        f"{len(ranking)} seats elected together (bloc vote): seat 1 is the most Democratic. Each seat's margin "
+        "pairs the j-th strongest Democrat with the matching Republican (docs/METHODOLOGY.md)."
+    )
+    st.dataframe(
+        ranking[
+            [
+                "seat_no",
+                "holder_listed",
+                "holder_party",
+                "expected_margin",
+                "p_flip",
+                "p_decisive",
+                "impact",
+                "rank",
+                "reason",
+            ]
+        ],
+        hide_index=True,
+        column_config=ui_cache.ranking_column_config(),
+        key="ds_seats",
     )
 else:
     st.caption("The model has not ranked this seat (not up in its target cycle, or no rankings yet).")
@@ -111,8 +166,14 @@ gap_labels = {
     "gap_no_geometry": "no boundary on file",
     "gap_no_recent_result": "no recent result",
     "gap_no_pres_margin": "no presidential margin on the current lines",
+    "gap_holder_conflict": "the members list's holder party differs from the party that won the last general "
+    "(no special since)",
 }
-gaps = [label for col, label in gap_labels.items() if len(info) and bool(info[col].fillna(False).any())]
+gaps = [
+    label
+    for col, label in gap_labels.items()
+    if len(info) and col in info and bool(info[col].astype("boolean").fillna(False).any())
+]
 if gaps:
     st.warning("Data gaps: " + "; ".join(gaps) + ".")
 
@@ -148,7 +209,7 @@ else:
     contest_labels = {r.race_id: f"{r.year} {r.kind}" for r in contests.itertuples()}
     race = st.selectbox("Contest", list(contest_labels), format_func=contest_labels.get, key="ds_race")
     shown = candidates[candidates["race_id"] == race][
-        ["candidate", "party", "party_raw", "votes", "vote_share", "won", "incumbent", "writein"]
+        ["candidate", "party", "party_raw", "votes", "vote_share", "won", "incumbent", "incumbent_basis", "writein"]
     ]
     st.dataframe(
         shown,
@@ -161,6 +222,11 @@ else:
             "vote_share": st.column_config.NumberColumn("Share (%)", format="%.1f"),
             "won": st.column_config.CheckboxColumn("Won"),
             "incumbent": st.column_config.CheckboxColumn("Incumbent"),
+            "incumbent_basis": st.column_config.TextColumn(
+                "Incumbency from",
+                help="source: the source's flag; district history: the candidate won the district's previous "
+                "contest under the same name (for sources without a flag)",
+            ),
             "writein": st.column_config.CheckboxColumn("Write-in"),
         },
         key="ds_candidates",
@@ -168,9 +234,11 @@ else:
     race_row = history[history["race_id"] == race]
     if len(race_row):
         r = race_row.iloc[0]
+        tie = {"override": "tie decided by lot", "unresolved": "tie: the source's winner flag"}.get(r.get("tie"))
         st.caption(
             f"Status {r['status']} · margin {charts.margin_label(r['margin'])} · lines {r['plan']}"
             + (f" · votes to flip {int(r['votes_to_flip']):,}" if pd.notna(r["votes_to_flip"]) else "")
+            + (f" · {tie}" if tie else "")
         )
 
 # ----------------------------------------------------------------------------- specials
@@ -183,8 +251,9 @@ if office == "us_house":
         st.caption("No special elections with votes on file for this seat.")
     else:
         for s in here.itertuples():
+            when = pd.Timestamp(s.election_date).date().isoformat() if pd.notna(s.election_date) else str(s.year)
             st.markdown(
-                f"- **{s.election_date}**: {charts.margin_label(s.margin)} against a presidential baseline of "
+                f"- **{when}**: {charts.margin_label(s.margin)} against a presidential baseline of "
                 f"{charts.margin_label(s.pres_margin)} → overperformance "
                 f"**{s.overperformance:+.1f} pts**"
             )

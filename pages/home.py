@@ -1,11 +1,11 @@
-"""Home: what Flippable answers and for whom, how fresh the data is, the top races, and the way in."""
+"""Home: what Flippable answers and for whom, how fresh the data is, the top races per office, and the way in."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 import ui_cache
-from analysis import charts, config
+from analysis import charts, config, queries
 
 ui_cache.ensure_entrypoint()
 
@@ -31,27 +31,46 @@ for col, row in zip(cols, fresh.itertuples(index=False), strict=False):
 if fresh.empty:
     st.info("The warehouse holds no general-election results yet.")
 
-title = "Top races nationally" + (f" (swing {charts.margin_label(swing)})" if swing else "")
-st.subheader(title)
-top = ui_cache.query("rankings", swing)
-if top.empty:
+TOP_N = 5
+TOP_COLUMNS = [
+    "office_rank",
+    "state_po",
+    "district",
+    "holder_party",
+    "pres_margin",
+    "expected_margin",
+    "p_flip",
+    "reason",
+]
+
+# Per office, not nationally: impact per 1,000 votes favours small districts in close chambers, so
+# a national list is all Alaska and Maine legislative seats (docs/METHODOLOGY.md).
+st.subheader("Top races by office" + (f" (swing {charts.margin_label(swing)})" if swing else ""))
+st.caption(
+    "Ranked by impact: how much 1,000 extra net votes there raise the Democratic chance of a majority in "
+    "the seat's chamber" + (". Margins and P(flip) under the national swing set in the sidebar." if swing else ".")
+)
+any_ranked = False
+for office in queries.OFFICES:
+    top = ui_cache.query("rankings", swing, queries.RankingFilters(offices=(office,)))
+    if top.empty:
+        continue
+    any_ranked = True
+    head, link = st.columns([3, 1])
+    head.markdown(f"**{charts.office_label(office)}**")
+    link.page_link(
+        "pages/rankings.py",
+        label=f"All {len(top):,} {charts.office_label(office)} races →",
+        query_params={"office": office},
+    )
+    st.dataframe(
+        top.head(TOP_N)[TOP_COLUMNS],
+        hide_index=True,
+        column_config=ui_cache.ranking_column_config(),
+        key=f"home_top_{office}",
+    )
+if not any_ranked:
     st.info("No rankings yet: the model has not written the `rankings` table (run `python -m analysis.rank`).")
-else:
-    shown = top.head(10)[
-        [
-            "rank",
-            "state_po",
-            "office",
-            "district",
-            "holder_party",
-            "pres_margin",
-            "last_margin",
-            "expected_margin",
-            "p_flip",
-            "reason",
-        ]
-    ]
-    st.dataframe(shown, hide_index=True, column_config=ui_cache.ranking_column_config(), key="home_top")
 
 st.subheader("Where to go")
 links = [

@@ -20,9 +20,14 @@ from_url = queries.RankingFilters.from_params(st.query_params)
 
 st.title("Rankings")
 st.caption(
-    "Every seat up in its next election, in the model's order: what extra votes there are worth for the "
-    "chamber majority (impact), then the chance the seat changes party"
-    + (f". Margins and P(flip) under a national swing of {charts.margin_label(swing)}." if swing else ".")
+    "Every seat up in its next election, in the model's order: what 1,000 extra net votes there are worth "
+    "for the chamber majority (impact), then the chance the seat changes party"
+    + (
+        f". Re-ranked by the model under a national swing of {charts.margin_label(swing)}: margins, P(flip), "
+        "impact, order and reasons all move."
+        if swing
+        else "."
+    )
 )
 
 
@@ -33,8 +38,21 @@ def _default(key: str, value: object) -> None:
 
 
 years = options["target_years"]
+# One office at a time by default: impact per 1,000 votes is larger in small districts, so a list
+# mixing offices puts small state house seats first (docs/METHODOLOGY.md). "All offices" stays one
+# click away (office=all in the URL).
+ALL_OFFICES = "all"
+office_choices = [*options["offices"], ALL_OFFICES] if options["offices"] else [ALL_OFFICES]
+if st.query_params.get("office") == ALL_OFFICES:
+    url_office = ALL_OFFICES
+elif len(from_url.offices) == 1 and from_url.offices[0] in office_choices:
+    url_office = from_url.offices[0]
+elif len(from_url.offices) > 1:
+    url_office = ALL_OFFICES
+else:
+    url_office = "us_house" if "us_house" in office_choices else office_choices[0]
+_default("rk_office", url_office)
 _default("rk_states", [s for s in from_url.states if s in options["states"]])
-_default("rk_offices", [o for o in from_url.offices if o in options["offices"]])
 _default("rk_holders", [p for p in from_url.holder_parties if p in options["holder_parties"]])
 _default("rk_margin_of", from_url.margin_measure)
 _default(
@@ -48,12 +66,19 @@ _default("rk_open", from_url.uncontested_or_open)
 _default("rk_year", from_url.target_year if from_url.target_year in years else ALL)
 _default("rk_search", from_url.search)
 
+office = st.radio(
+    "Office",
+    office_choices,
+    format_func=lambda o: "All offices" if o == ALL_OFFICES else charts.office_label(o),
+    horizontal=True,
+    key="rk_office",
+    help="Rank within one office (impact favours small districts when offices are mixed)",
+)
+offices = [] if office == ALL_OFFICES else [office]
+
 with st.container(border=True):
-    c1, c2, c3 = st.columns(3)
+    c1, c3 = st.columns(2)
     states = c1.multiselect("State", options["states"], key="rk_states", placeholder="All states")
-    offices = c2.multiselect(
-        "Office", options["offices"], format_func=charts.office_label, key="rk_offices", placeholder="All offices"
-    )
     holders = c3.multiselect("Holder party", options["holder_parties"], key="rk_holders", placeholder="Any party")
     c4, c5, c6 = st.columns(3)
     margin_of = c4.selectbox(
@@ -83,7 +108,11 @@ filters = queries.RankingFilters(
     target_year=None if year == ALL else int(year),
     search=search.strip(),
 )
-wanted = filters.to_params() | ({"swing": f"{swing:g}"} if swing else {})
+wanted = (
+    filters.to_params()
+    | ({"office": ALL_OFFICES} if office == ALL_OFFICES else {})
+    | ({"swing": f"{swing:g}"} if swing else {})
+)
 if {k: st.query_params.get(k) for k in st.query_params} != wanted:
     st.query_params.from_dict(wanted)
 
@@ -117,7 +146,7 @@ else:
         on_select="rerun",
         selection_mode="single-row",
         column_order=[
-            "rank",
+            "rank" if office == ALL_OFFICES else "office_rank",
             "state_po",
             "office",
             "district",

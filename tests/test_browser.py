@@ -270,3 +270,70 @@ def test_real_warehouse_every_page_and_map_click(browser, shots):
         assert_page_ok(page, None)
         assert page.locator("h1").first.inner_text().startswith(f"{state}-{district}")
         page.screenshot(path=str(shots / "real-district-after-map-click.png"), full_page=True)
+
+
+def move_swing(page, steps: int) -> None:
+    """Move the sidebar's national swing slider by `steps` of 0.5 points with the keyboard, like a user."""
+    thumb = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]').first
+    thumb.focus()
+    for _ in range(abs(steps)):
+        thumb.press("ArrowRight" if steps > 0 else "ArrowLeft")
+    page.wait_for_timeout(300)
+
+
+def test_real_warehouse_swing_home_chambers_and_district(browser, shots):
+    if not REAL_DB.exists():
+        pytest.skip(f"real warehouse not built ({REAL_DB})")
+    from analysis import queries
+
+    con = queries.connect(REAL_DB)
+    try:
+        ranker = queries.model_ranker(con)
+        house3 = queries.rankings(3.0, {"offices": ["us_house"]}, con=con, ranker=ranker)
+        us3 = queries.chamber_outlook("US", "us_house", 3.0, "DEM", con=con, ranker=ranker)
+    finally:
+        con.close()
+    with streamlit_server(REAL_DB, shots / "streamlit-real-swing.log") as base, open_page(browser, base) as page:
+        page.goto(f"{base}/")
+        wait_for_app(page)
+        assert_page_ok(page, "Flippable")
+        assert page.locator('[data-testid="stDataFrame"]').count() == 3  # top races per office
+        page.screenshot(path=str(shots / "real-home-per-office.png"), full_page=True)
+
+        page.goto(f"{base}/rankings")
+        wait_for_app(page)
+        assert_page_ok(page, "Rankings")
+        assert "office=us_house" in page.url  # one office by default
+        move_swing(page, 6)  # +3.0 points toward Democrats
+        wait_for_app(page, timeout_ms=120_000)  # the first swing loads the model (about 5 s)
+        assert_page_ok(page, "Rankings")
+        assert "swing=3" in page.url
+        assert "Re-ranked by the model under a national swing of D+3.0" in page.locator("body").inner_text()
+        page.screenshot(path=str(shots / "real-rankings-swing-plus3.png"), full_page=True)
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="CSV", exact=True).click()
+        table = pd.read_csv(download_info.value.path(), encoding="utf-8-sig", dtype={"district": str})
+        assert table["district"].head(5).tolist() == house3["district"].head(5).tolist()  # the model's order at +3
+        assert table["p_flip"].head(5).tolist() == pytest.approx(house3["p_flip"].head(5).tolist())
+
+        page.goto(f"{base}/chambers?swing=3")
+        wait_for_app(page, timeout_ms=120_000)
+        assert_page_ok(page, "Chambers")
+        metric = page.locator('[data-testid="stMetric"]').filter(has_text="P(majority)").first.inner_text()
+        assert f"{100 * us3.p_majority:.0f}%" in metric
+        assert us3.tipping_point_label in page.locator('[data-testid="stMetric"]').nth(3).inner_text()
+        page.screenshot(path=str(shots / "real-chambers-swing-plus3.png"), full_page=True)
+
+        page.goto(f"{base}/chambers?chamber=AK%7Cstate_house")
+        wait_for_app(page)
+        assert_page_ok(page, "Chambers")
+        assert "bipartisan coalition" in page.locator('[data-testid="stAlert"]').first.inner_text()
+        page.screenshot(path=str(shots / "real-chambers-alaska-house.png"), full_page=True)
+
+        page.goto(f"{base}/district?state=KS&office=us_house&district=4")
+        wait_for_app(page)
+        assert_page_ok(page, None)
+        assert page.locator("h1").first.inner_text().startswith("KS-4")
+        body = page.locator("body").inner_text()
+        assert "Results history" in body and "2017-04-11" in body  # the special after Pompeo left
+        page.screenshot(path=str(shots / "real-district-ks-04.png"), full_page=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from fixtures.make_fixture_db import make_fixture_db
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.stats import norm
 
-from analysis import charts, config, queries
+from analysis import charts, config, queries, rank
+from tests import xx_state
 
 HOSTILE = ["O'Neil", "' OR '1'='1", "XX'; DROP TABLE races; --", "%", "_", "\\", '"', "?", "$1", "\x00", "é"]
 REAL_DB = config.DATA_DIR / "flippable.duckdb"
@@ -30,6 +30,22 @@ def db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def con(db):
     connection = queries.connect(db)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def model_db(tmp_path_factory) -> str:
+    """The synthetic state XX (tests/xx_state.py) with the model's own tables written by the build's function."""
+    path = xx_state.write_db(tmp_path_factory.mktemp("model") / "xx.duckdb")
+    with duckdb.connect(path) as connection:
+        rank.write_rankings(connection)
+    return path
+
+
+@pytest.fixture(scope="module")
+def model_con(model_db):
+    connection = queries.connect(model_db)
     yield connection
     connection.close()
 
@@ -183,53 +199,90 @@ def test_malformed_url_params_are_ignored():
         queries.RankingFilters(margin_measure="p_flip; DROP")
 
 
-# ----------------------------------------------------------------------------- swing (placeholder seam)
+# ----------------------------------------------------------------------------- swing: the model
 
 
-def test_swing_zero_is_the_models_output(con):
-    assert queries.rankings(0.0, con=con).equals(queries.rankings(con=con))
+def _key(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.set_index(["state_po", "office", "district", "seat_no"])
 
 
-def test_swing_shifts_expected_margin_and_flips_probability_the_right_way(con):
-    base = queries.rankings(0.0, con=con).set_index(["state_po", "office", "district"])
-    swung = queries.rankings(3.0, con=con).set_index(["state_po", "office", "district"])
-    assert swung.loc[("XX", "us_house", "2"), "expected_margin"] == pytest.approx(2.6)  # -0.4 + 3
-    joined = base.join(swung.add_suffix("_s"))
-    rep = joined[joined["holder_party"] == "REP"]
-    dem = joined[joined["holder_party"] == "DEM"]
-    assert (rep["p_flip_s"] > rep["p_flip"]).all()  # a swing toward D raises R-held seats' flip chance
-    assert (dem["p_flip_s"] < dem["p_flip"]).all()
-    assert swung.loc[("XX", "us_house", "2"), "p_flip"] > 0.5  # now D-favoured
-    assert sorted(swung["rank"]) == list(range(1, 15))
-
-
-def test_swing_is_continuous_at_zero(con):
-    base = queries.rankings(0.0, con=con)["p_flip"].to_numpy()
-    tiny = queries.rankings(1e-9, con=con).sort_values("rank")
-    base_sorted = queries.rankings(0.0, con=con).set_index(["state_po", "office", "district"])["p_flip"]
-    near = tiny.set_index(["state_po", "office", "district"])["p_flip"].reindex(base_sorted.index)
-    assert np.allclose(near.to_numpy(), base_sorted.to_numpy(), atol=1e-3)
-    assert len(base) == len(tiny)
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.floats(-10, 10), st.floats(0, 5))
-def test_larger_swing_toward_dems_never_lowers_their_chances(low, step):
-    frame = pd.DataFrame(
-        {
-            "rank": [1, 2, 3],
-            "holder_party": ["REP", "DEM", "IND"],
-            "expected_margin": [-1.0, 4.0, 0.0],
-            "pres_margin": [2.0, 5.0, 0.0],
-            "p_flip": [0.4, 0.2, 0.3],
-        }
+def test_swing_zero_reads_the_stored_tables_which_match_the_model(model_con):
+    stored = queries.rankings(0.0, con=model_con)
+    assert len(stored) == 8 and stored["rank"].tolist() == list(range(1, 9))
+    ranker = queries.model_ranker(model_con)
+    pd.testing.assert_frame_equal(stored, queries._model_rankings(ranker, 0.0, model_con))
+    pd.testing.assert_frame_equal(
+        queries.model_chambers(0.0, con=model_con).reset_index(drop=True),
+        ranker.chambers(0.0)[queries.CHAMBER_MODEL_COLUMNS].reset_index(drop=True),
+        check_dtype=False,
     )
-    a = queries.apply_swing(frame, low).set_index("holder_party")
-    b = queries.apply_swing(frame, low + step).set_index("holder_party")
-    assert b.loc["REP", "p_flip"] >= a.loc["REP", "p_flip"] - 1e-12
-    assert b.loc["DEM", "p_flip"] <= a.loc["DEM", "p_flip"] + 1e-12
-    assert b.loc["IND", "p_flip"] == 0.3  # neither major party holds it: unchanged
-    assert ((b["p_flip"] >= 0) & (b["p_flip"] <= 1)).all()
+
+
+def test_swing_reranks_with_the_model(model_con):
+    ranker = queries.model_ranker(model_con)
+    swung = queries.rankings(3.0, con=model_con)
+    direct = ranker.rank(3.0)
+    # The page-level frame is the model's re-ranking, row for row.
+    assert swung["rank"].tolist() == direct["rank"].tolist() == list(range(1, 9))
+    for col in ("state_po", "district", "p_flip", "expected_margin", "impact", "p_decisive", "reason"):
+        assert swung[col].tolist() == direct[col].tolist(), col
+    base, moved = (
+        _key(queries.rankings(0.0, con=model_con)),
+        _key(swung).loc[_key(queries.rankings(0.0, con=model_con)).index],
+    )
+    assert (moved["expected_margin"] - base["expected_margin"]).to_numpy() == pytest.approx(np.full(8, 3.0))
+    rep, dem = base["holder_party"] == "REP", base["holder_party"] == "DEM"
+    assert (moved.loc[rep, "p_flip"] > base.loc[rep, "p_flip"]).all()  # toward D: R-held seats more likely to flip
+    assert (moved.loc[dem, "p_flip"] < base.loc[dem, "p_flip"]).all()
+    assert (moved["reason"] != base["reason"]).any()  # "decides the majority in 1 of N" moves with the swing
+    assert swung["office_rank"].tolist() == swung.groupby("office").cumcount().add(1).tolist()
+
+
+def test_swing_on_the_fixture_uses_the_fixtures_model(con):
+    """The hand-made fixture's stored table is not the model's; at a swing its own model (House only) ranks."""
+    swung = queries.rankings(2.0, con=con)
+    direct = queries.model_ranker(con).rank(2.0)
+    assert list(zip(swung["state_po"], swung["district"], strict=True)) == list(
+        zip(direct["state_po"], direct["district"], strict=True)
+    )
+    assert swung["p_flip"].tolist() == direct["p_flip"].tolist()
+    assert set(swung["office"]) == {"us_house"}  # too few legislative contests to fit a model
+
+
+def test_model_that_cannot_load_is_reported(tmp_path):
+    path = tmp_path / "districts_only.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE TABLE districts AS SELECT 'XX' AS state_po, 'us_house' AS office, '1' AS district")
+    connection = queries.connect(path)
+    assert queries.rankings(0.0, con=connection).empty  # swing 0 needs no model
+    with pytest.raises(queries.ModelUnavailable, match="could not be loaded"):
+        queries.rankings(2.0, con=connection)
+    connection.close()
+
+
+def test_swing_toward_democrats_never_lowers_their_majority_chance_on_the_page(model_con):
+    """Through chamber_summary (what the Chambers page shows), swing 0 read from the stored table."""
+    swings = [-6.0, -3.0, -0.5, 0.0, 0.5, 3.0, 6.0]
+    dem = [queries.chamber_summary(s, "DEM", con=model_con).set_index(["state_po", "office"]) for s in swings]
+    rep = [queries.chamber_summary(s, "REP", con=model_con).set_index(["state_po", "office"]) for s in swings]
+    for chamber in dem[0].index:
+        p_dem = [frame.loc[chamber, "p_majority"] for frame in dem]
+        p_rep = [frame.loc[chamber, "p_majority"] for frame in rep]
+        assert p_dem == sorted(p_dem) and p_dem[0] < p_dem[-1], chamber
+        assert p_rep == sorted(p_rep, reverse=True), chamber
+        assert all(0 <= a + b <= 1 + 1e-12 for a, b in zip(p_dem, p_rep, strict=True))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.floats(-10, 10), st.floats(0, 5))
+def test_larger_swing_toward_dems_never_lowers_their_chances(model_con, low, step):
+    a = queries.chamber_outlook("XX", "state_house", low, "DEM", con=model_con)
+    b = queries.chamber_outlook("XX", "state_house", low + step, "DEM", con=model_con)
+    assert b.p_majority >= a.p_majority
+    ra, rb = _key(queries.rankings(low, con=model_con)), _key(queries.rankings(low + step, con=model_con))
+    rb = rb.loc[ra.index]
+    assert (rb["p_dem"] >= ra["p_dem"] - 1e-12).all()
+    assert ((rb["p_flip"] >= 0) & (rb["p_flip"] <= 1)).all()
 
 
 # ----------------------------------------------------------------------------- maps
@@ -307,39 +360,24 @@ def test_specials_overperformance_and_running_average(con):
 # ----------------------------------------------------------------------------- chambers
 
 
-def test_seat_distribution_by_hand():
-    assert queries.seat_distribution(np.array([0.5, 0.5]), np.array([1, 1])).tolist() == [0.25, 0.5, 0.25]
-    assert queries.seat_distribution(np.array([1.0, 0.0]), np.array([2, 1])).tolist() == [0.0, 0.0, 1.0, 0.0]
-    dist = queries.seat_distribution(np.array([0.2, 0.7, 0.9]), np.array([1, 2, 1]))
-    assert dist.sum() == pytest.approx(1.0)
-
-
 def test_chamber_outlook_state_house(con):
-    outlook = queries.chamber_outlook("XX", "state_house", 0.0, "DEM", national_sigma=0.0, con=con)
+    outlook = queries.chamber_outlook("XX", "state_house", 0.0, "DEM", con=con)
     assert (outlook.held, outlook.total_seats, outlook.majority_threshold, outlook.seats_needed) == (4, 8, 5, 1)
-    # national_sigma=0: independent seats, all up in 2026, Democrats hold none outside them: brute force
-    # over the 2^7 outcomes.
+    # The fixture's build wrote no simulation (rankings_chambers): P(majority) unknown, not made up.
+    assert math.isnan(outlook.p_majority) and outlook.tipping_point is None and outlook.model_p_dem_majority is None
+    # Tipping-point order: P(D win) from the stored P(flip) (1 - p_flip where Democrats hold the seat).
     p_win = {"5": 0.97, "1": 0.80, "O'Neil-1": 0.75, "2": 0.44, "3": 0.40, "6": 0.15, "4": 0.08}
-    seats = {"O'Neil-1": 2}
-    expected = 0.0
-    for outcome in itertools.product([0, 1], repeat=len(p_win)):
-        won = sum(seats.get(d, 1) for d, w in zip(p_win, outcome, strict=True) if w)
-        prob = np.prod([p if w else 1 - p for p, w in zip(p_win.values(), outcome, strict=True)])
-        expected += prob * (won >= 5)
-    assert outlook.p_majority == pytest.approx(expected)
-    assert outlook.seats_up["district"].tolist() == list(p_win)  # tipping-point order
+    assert outlook.seats_up["district"].tolist() == list(p_win)
+    assert outlook.seats_up["p_win"].tolist() == pytest.approx(list(p_win.values()))
     assert outlook.seats_up["seats_if_won_in_order"].tolist() == [1, 2, 4, 5, 6, 7, 8]
-    assert outlook.tipping_point["district"] == "2"
     assert outlook.cheapest["district"].tolist() == ["2"]
     assert outlook.cheapest_votes == 51.0  # floor((9,500 - 9,400) / 2) + 1
 
 
 def test_chamber_outlook_us_house_and_unknown_costs(con):
-    us = queries.chamber_outlook("US", "us_house", 0.0, "DEM", national_sigma=0.0, con=con)
-    assert (us.held, us.seats_needed, us.tipping_point["district"]) == (1, 1, "2")
-    assert us.p_majority == pytest.approx(
-        0.88 * 0.46 * 0.95 + 0.88 * 0.46 * 0.05 + 0.88 * 0.54 * 0.05 + 0.12 * 0.46 * 0.05
-    )
+    us = queries.chamber_outlook("US", "us_house", 0.0, "DEM", con=con)
+    assert (us.held, us.seats_needed) == (1, 1)
+    assert us.cheapest["district"].tolist() == ["2"] and us.cheapest_votes == 618.0
     senate = queries.chamber_outlook("XX", "state_senate", 0.0, "DEM", con=con)
     assert senate.target_year == 2026  # seats 3-4 are not up until 2028
     assert senate.cheapest.empty and senate.cheapest_short == 1 and senate.unknown_cost == 1
@@ -348,37 +386,32 @@ def test_chamber_outlook_us_house_and_unknown_costs(con):
     assert rep.seats_needed == 0 and rep.cheapest_votes == 0.0
 
 
-def test_chamber_summary_matches_outlooks(con):
-    summary = queries.chamber_summary(2.0, "DEM", con=con).set_index(["state_po", "office"])
+@pytest.mark.parametrize("swing", [0.0, 2.5, -4.0])
+def test_chamber_outlook_is_the_models_simulation(model_con, swing):
+    ranker = queries.model_ranker(model_con)
+    sim = ranker.chambers(swing).set_index("chamber")
+    dem = queries.chamber_outlook("XX", "state_house", swing, "DEM", con=model_con)
+    rep = queries.chamber_outlook("XX", "state_house", swing, "REP", con=model_con)
+    assert dem.p_majority == sim.loc["XX House", "p_dem_majority"]
+    assert rep.p_majority == sim.loc["XX House", "p_rep_majority"]
+    assert dem.expected_seats == pytest.approx(sim.loc["XX House", "expected_dem_seats"])
+    assert dem.expected_seats + rep.expected_seats == pytest.approx(6)  # every seat up is D or R in a draw
+    # The tipping point is the model's most frequent one (XX-5's first seat), marked in the order.
+    assert dem.tipping_point_label == "XX-5 seat 1" and dem.p_tipping_point == sim.loc["XX House", "p_tipping_point"]
+    marked = dem.seats_up[dem.seats_up["tipping_point"]]
+    assert (marked["district"].tolist(), marked["seat_no"].tolist()) == (["5"], [1])
+    us = queries.chamber_outlook("US", "us_house", swing, "DEM", con=model_con)
+    assert us.p_majority == sim.loc["US House", "p_dem_majority"]
+
+
+def test_chamber_summary_matches_outlooks(model_con):
+    summary = queries.chamber_summary(2.0, "DEM", con=model_con).set_index(["state_po", "office"])
+    assert len(summary) == 2
     for (state, office), row in summary.iterrows():
-        outlook = queries.chamber_outlook(state, office, 2.0, "DEM", con=con)
-        assert row["p_majority"] == pytest.approx(outlook.p_majority)
+        outlook = queries.chamber_outlook(state, office, 2.0, "DEM", con=model_con)
+        assert row["p_majority"] == outlook.p_majority
         assert row["seats_needed"] == outlook.seats_needed
-
-
-def test_shared_national_error_by_quadrature():
-    p, margin, seats = np.array([0.7, 0.6, 0.3]), np.array([4.0, 2.0, -4.0]), np.array([1, 1, 1])
-    independent = queries.majority_probability(p, margin, seats, 2, national_sigma=0.0)
-    assert independent == pytest.approx(0.7 * 0.6 + 0.7 * 0.4 * 0.3 + 0.3 * 0.6 * 0.3)
-    # Brute force: integrate the shared shift numerically on a fine grid.
-    sigma = margin / norm.ppf(p)
-    own = np.sqrt(sigma**2 - 3.0**2)
-    grid = np.linspace(-8, 8, 4001)
-    weights = norm.pdf(grid) / norm.pdf(grid).sum()
-    q = norm.cdf((margin[None, :] + 3.0 * grid[:, None]) / own[None, :])
-    at_least_two = q[:, 0] * q[:, 1] + q[:, 0] * (1 - q[:, 1]) * q[:, 2] + (1 - q[:, 0]) * q[:, 1] * q[:, 2]
-    assert queries.majority_probability(p, margin, seats, 2, national_sigma=3.0) == pytest.approx(
-        float(weights @ at_least_two), abs=1e-6
-    )
-    # Each seat keeps its own chance on average, so needing one seat of one is just p.
-    assert queries.majority_probability(p[:1], margin[:1], seats[:1], 1, national_sigma=3.0) == pytest.approx(0.7)
-    assert queries.majority_probability(p, margin, seats, 0) == 1.0
-    assert queries.majority_probability(p, margin, seats, 4) == 0.0
-
-
-def test_larger_swing_never_lowers_dem_majority_chance(con):
-    chances = [queries.chamber_outlook("XX", "state_house", s, "DEM", con=con).p_majority for s in (-5, -1, 0, 1, 5)]
-    assert chances == sorted(chances)
+        assert row["tipping_point"] == outlook.tipping_point_label
 
 
 # ----------------------------------------------------------------------------- methodology & data
@@ -402,9 +435,9 @@ def test_twenty_simultaneous_sessions_get_the_same_answers(con):
     def work() -> tuple:
         ranked = queries.rankings(2.0, {"states": ["XX"]}, con=con)
         frame = queries.map_frame("state_house", "XX", 1.0, con=con)
-        outlook = queries.chamber_outlook("XX", "state_house", 1.0, con=con)
+        outlook = queries.chamber_outlook("US", "us_house", 1.0, con=con)  # the fixture's model simulates the House
         cands = queries.district_candidates("XX", "state_house", "O'Neil-1", con=con)
-        return (ranked.to_json(), frame.to_json(), round(outlook.p_majority, 12), cands.to_json())
+        return (ranked.to_json(), frame.to_json(), outlook.p_majority, outlook.tipping_point_label, cands.to_json())
 
     expected = work()
     barrier = threading.Barrier(20)
@@ -416,6 +449,34 @@ def test_twenty_simultaneous_sessions_get_the_same_answers(con):
     with ThreadPoolExecutor(max_workers=20) as pool:
         results = list(pool.map(session, range(20)))
     assert all(run == expected for run in results)
+
+
+def test_twenty_sessions_share_one_model_and_agree(model_con):
+    """The app shares one Ranker across sessions: twenty threads at different swings get what one thread gets."""
+    ranker = rank.Ranker.from_connection(queries.cursor(model_con))  # a model not yet used by any other test
+    swings = [(-4.0, -1.5, 0.5, 2.0, 6.5)[i % 5] for i in range(20)]
+
+    def work(swing: float) -> tuple:
+        ranked = queries.rankings(swing, {"offices": ["state_house"]}, con=model_con, ranker=ranker)
+        outlook = queries.chamber_outlook("XX", "state_house", swing, con=model_con, ranker=ranker)
+        direct = ranker.rank(swing)
+        return (ranked.to_json(), outlook.p_majority, outlook.tipping_point_label, direct.to_json())
+
+    expected = {s: work(s) for s in set(swings)}
+    seats_before = ranker.seats.copy()
+    blocks_before = [g.block.copy() for g in ranker.sim.groups]
+    barrier = threading.Barrier(20)
+
+    def session(i: int) -> tuple:
+        barrier.wait()
+        return work(swings[i])
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(session, range(20)))
+    assert all(result == expected[s] for result, s in zip(results, swings, strict=True))
+    # rank() read the model and changed nothing in it.
+    pd.testing.assert_frame_equal(ranker.seats, seats_before)
+    assert all(np.array_equal(g.block, b) for g, b in zip(ranker.sim.groups, blocks_before, strict=True))
 
 
 def test_twenty_sessions_on_fresh_connections_agree(db):
@@ -479,3 +540,53 @@ def test_real_national_house_map_matches_and_includes_alaska_hawaii(real):
     import plotly.io as pio
 
     assert len(pio.to_json(fig, validate=False)) <= 1_500_000  # payload goal (issue 4)
+
+
+@pytest.fixture(scope="module")
+def real_ranker(real):
+    return queries.model_ranker(real)
+
+
+@pytest.mark.slow
+def test_real_swing_zero_is_the_stored_table_and_the_model(real, real_ranker):
+    stored = queries.rankings(0.0, con=real)
+    pd.testing.assert_frame_equal(stored, queries._model_rankings(real_ranker, 0.0, real))
+    chambers0 = queries.model_chambers(0.0, con=real).set_index(["chamber", "target_year"])
+    live0 = real_ranker.chambers(0.0).set_index(["chamber", "target_year"])
+    assert len(chambers0) == len(live0) == 128  # chamber elections: 99 chambers, staggered senates twice
+    assert chambers0["p_dem_majority"].tolist() == live0.loc[chambers0.index, "p_dem_majority"].tolist()
+    assert (
+        chambers0.loc[("US House", 2026), "tipping_point_district"]
+        == live0.loc[("US House", 2026), "tipping_point_district"]
+    )
+
+
+@pytest.mark.slow
+def test_real_swing_toward_democrats_raises_their_house_majority_chance(real, real_ranker):
+    summaries = {s: queries.chamber_summary(s, "DEM", con=real, ranker=real_ranker) for s in (-3.0, 0.0, 3.0)}
+    p = {s: frame.set_index(["state_po", "office"])["p_majority"] for s, frame in summaries.items()}
+    assert p[-3.0].loc[("US", "us_house")] < p[0.0].loc[("US", "us_house")] < p[3.0].loc[("US", "us_house")]
+    assert ((p[-3.0] <= p[0.0]) & (p[0.0] <= p[3.0])).all()  # every chamber, the page's own numbers
+    house = queries.rankings(3.0, {"offices": ["us_house"]}, con=real, ranker=real_ranker)
+    assert len(house) == 435 and house["office_rank"].tolist() == list(range(1, 436))
+    # NE-2 (Bacon, R, won 2024 by 5,829 votes in a Harris district) is more likely to flip at D+3.
+    ne2 = {s: queries.district_ranking("NE", "us_house", "2", s, con=real, ranker=real_ranker) for s in (0.0, 3.0)}
+    assert ne2[3.0]["p_flip"].iat[0] > ne2[0.0]["p_flip"].iat[0] > 0.5
+
+
+@pytest.mark.slow
+def test_real_vacant_and_independent_seats_get_a_flip_chance(real):
+    house = queries.rankings(0.0, {"offices": ["us_house"]}, con=real).set_index(["state_po", "district"])
+    # 2024 winners on the current lines (MEDSL House returns): CA-3 Kiley (R), TX-23 Gonzales (R),
+    # CA-14 Swalwell (D), GA-13 Scott (D), FL-20 Cherfilus-McCormick (D).
+    last_won = {("CA", "3"): "REP", ("TX", "23"): "REP", ("CA", "14"): "DEM", ("GA", "13"): "DEM", ("FL", "20"): "DEM"}
+    for seat, party in last_won.items():
+        row = house.loc[seat]
+        assert 0 <= row["p_flip"] <= 1, seat
+        # P(flip) is measured against the last winner's party: P(D wins) for an R-won seat, P(R wins) else.
+        assert row["p_flip"] == pytest.approx(row["p_dem"] if party == "REP" else 1 - row["p_dem"]), seat
+    assert house.loc[("CA", "3"), "holder_party"] == "IND" and house.loc[("TX", "23"), "holder_party"] == "REP"
+    assert house.loc[("TX", "23"), "holder_listed"] == "VACANT"
+    assert "vacant; last won by a Republican by 71,347 votes in 2024" in house.loc[("TX", "23"), "reason"]
+    assert "held by an independent (last won by a Republican" in house.loc[("CA", "3"), "reason"]
+    assert house.loc[("FL", "20"), "p_flip"] < 0.01  # Harris +40, no Republican ran in 2024

@@ -270,3 +270,182 @@ def test_real_house_seats_match_certified_2024_results(real_ranker):
     chambers = real_ranker.chambers()
     assert len(chambers[chambers["chamber"] == "US House"]) == 1
     assert chambers["p_dem_majority"].between(0, 1).all()
+
+
+# --------------------------------------------------------------------------- holders: vacant, independent, conflicts
+
+
+def _holder_frame(rows: list[tuple]) -> pd.DataFrame:
+    cols = ["holder_party", "vacant_seats", "last_winner", "incumbent", "incumbent_known", "gap_holder_conflict"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_resolve_holders_by_hand():
+    s = _holder_frame(
+        [
+            ("REP", 0, "REP", -1.0, False, False),  # 0 ordinary
+            (None, 1, "REP", 0.0, False, False),  # 1 vacant, last won by a Republican
+            (None, 0, "DEM", 0.0, False, False),  # 2 not listed at all
+            ("IND", 0, "REP", 0.0, False, False),  # 3 independent, last won by a Republican (CA-3)
+            ("IND", 0, "IND", 0.0, False, False),  # 4 independent who also won last: no major party
+            ("REP", 0, "DEM", 1.0, True, True),  # 5 list says R, a Democrat won and filed as one (NC House 34)
+            ("REP", 0, "DEM", -1.0, False, True),  # 6 same conflict, no filing: keep the holder
+            ("OTHER", 0, None, 0.0, False, False),  # 7 third party, no result on these lines
+        ]
+    )
+    out = rank.resolve_holders(s)
+    out = out.astype(object).where(out.notna(), None)  # pandas stores missing text as NaN
+    assert out["holder_party"].tolist() == ["REP", "REP", "DEM", "IND", "IND", "DEM", "REP", "OTHER"]
+    assert out["holder_listed"].tolist() == ["REP", "VACANT", None, "IND", "IND", "REP", "REP", "OTHER"]
+    assert out["flip_party"].tolist() == ["REP", "REP", "DEM", "REP", None, "DEM", "REP", None]
+    assert out["holder_note"].tolist() == [
+        None,
+        "vacant",
+        "unknown",
+        "independent",
+        "independent",
+        "conflict_filed",
+        "conflict_unconfirmed",
+        "independent",
+    ]
+    # Seats not up: a vacancy counts for nobody (as in the chamber's composition); a corrected holder counts.
+    assert out["holder_fixed"].tolist() == ["REP", None, None, "IND", "IND", "DEM", "REP", "OTHER"]
+    assert pd.isna(s["holder_party"].iloc[1])  # the input is not modified
+
+
+def _reason_frame(out: pd.DataFrame) -> pd.DataFrame:
+    n = len(out)
+    return out.assign(
+        pres_margin=[-16.0, -16.0, 37.0, -4.0, 7.0, 31.0, 3.0, -6.0][:n],
+        pres_year=2024,
+        category="pickup",
+        last_year=[2024, 2024, 2024, 2024, 2024, 2024, 2024, np.nan][:n],
+        last_status="contested",
+        won_by_votes=[500.0, 71_347.0, 98_138.0, 46_179.0, 50.0, 4_000.0, 300.0, np.nan][:n],
+        last_margin=5.0,
+        seats=1,
+        seat_no=1,
+        target_year=2026.0,
+    )
+
+
+def test_reasons_say_how_the_holder_was_decided():
+    s = _holder_frame(
+        [
+            ("REP", 0, "REP", -1.0, False, False),
+            (None, 1, "REP", 0.0, False, False),
+            (None, 0, "DEM", 0.0, False, False),
+            ("IND", 0, "REP", 0.0, False, False),
+            ("IND", 0, "IND", 0.0, False, False),
+            ("REP", 0, "DEM", 1.0, True, True),
+            ("REP", 0, "DEM", -1.0, False, True),
+            ("OTHER", 0, None, 0.0, False, False),
+        ]
+    )
+    reasons = rank.static_reasons(_reason_frame(rank.resolve_holders(s)))
+    assert reasons[0] == "Trump +16 seat held by a Republican who won by 500 votes in 2024"
+    assert reasons[1] == "Trump +16 seat, vacant; last won by a Republican by 71,347 votes in 2024"
+    assert reasons[2] == "Harris +37 seat, holder not on file; last won by a Democrat by 98,138 votes in 2024"
+    assert reasons[3] == "Trump +4 seat held by an independent (last won by a Republican by 46,179 votes in 2024)"
+    assert reasons[4] == (
+        "Harris +7 seat held by an independent (no Democrat or Republican won it last: no flip probability)"
+    )
+    assert reasons[5] == (
+        "Harris +31 seat held by a Democrat who won by 4,000 votes in 2024 and filed for 2026 as a Democrat "
+        "(the members list says Republican); incumbent running"
+    )
+    assert reasons[6] == "Harris +3 seat held by a Republican (holder party unconfirmed: last won by a Democrat)"
+    assert reasons[7] == (
+        "Trump +6 seat held by a third-party member (no flip probability); no result yet on these lines"
+    )
+
+
+def _xx_with(tmp_path, sql: list[str]) -> rank.Ranker:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = xx_state.write_db(tmp_path / "xx.duckdb")
+    with duckdb.connect(path) as con:
+        for statement in sql:
+            con.execute(statement)
+        return rank.Ranker.from_connection(con, n_draws=2000, seed=5)
+
+
+def test_vacant_seat_gets_a_flip_chance_against_its_last_winner(tmp_path, xx_ranker):
+    # XX state house 2: a Republican won by 200 votes in 2024 (Harris +3); now the seat is vacant.
+    ranker = _xx_with(
+        tmp_path,
+        [
+            "UPDATE districts SET holder_party = 'VACANT', holder_detail = 'VACANT 1' WHERE office = 'state_house' "
+            "AND district = '2'"
+        ],
+    )
+    row = ranker.rank().set_index(["office", "district", "seat_no"]).loc[("state_house", "2", 1)]
+    assert (row["holder_party"], row["holder_listed"], row["flip_party"]) == ("REP", "VACANT", "REP")
+    assert row["p_flip"] == pytest.approx(row["p_dem"])  # against the Republicans who last won it
+    assert row["reason"].startswith("Harris +3 seat, vacant; last won by a Republican by 200 votes in 2024")
+    before = xx_ranker.rank().set_index(["office", "district", "seat_no"]).loc[("state_house", "2", 1)]
+    assert row["p_flip"] == pytest.approx(before["p_flip"])  # nobody is running as the incumbent either way
+
+
+def test_holder_conflict_is_settled_by_the_incumbents_filing(tmp_path):
+    # The list says a Democrat holds XX state house 2, which a Republican won in 2024 (no special since).
+    conflict = [
+        "ALTER TABLE districts ADD COLUMN gap_holder_conflict BOOLEAN DEFAULT false",
+        "UPDATE districts SET holder_party = 'DEM', holder_detail = 'DEM 1', gap_holder_conflict = true "
+        "WHERE office = 'state_house' AND district = '2'",
+    ]
+    unconfirmed = _xx_with(tmp_path / "a", conflict).rank().set_index(["office", "district", "seat_no"])
+    row = unconfirmed.loc[("state_house", "2", 1)]
+    assert (row["holder_party"], row["holder_note"]) == ("DEM", "conflict_unconfirmed")
+    assert "held by a Democrat (holder party unconfirmed: last won by a Republican)" in row["reason"]
+    # The Republican incumbent has filed for 2026 as a Republican: the list is wrong, the holder is REP.
+    filed = conflict + [
+        "INSERT INTO races (race_id, year, state_po, office, district, plan, kind, seats, status, winner_party, "
+        "non_voting) VALUES ('XX-sh-2-2026', 2026, 'XX', 'state_house', '2', '2022', 'general', 1, 'uncontested', "
+        "'REP', false)",
+        "INSERT INTO candidates (race_id, candidate, party, votes, won, incumbent, writein) "
+        "VALUES ('XX-sh-2-2026', 'The Incumbent', 'REP', NULL, NULL, true, false)",
+    ]
+    confirmed = _xx_with(tmp_path / "b", filed).rank().set_index(["office", "district", "seat_no"])
+    row = confirmed.loc[("state_house", "2", 1)]
+    assert (row["holder_party"], row["holder_listed"], row["holder_note"]) == ("REP", "DEM", "conflict_filed")
+    assert row["p_flip"] == pytest.approx(row["p_dem"])
+    assert "filed for 2026 as a Republican (the members list says Democrat)" in row["reason"]
+
+
+def test_rank_is_read_only_across_threads(xx_ranker):
+    """The app shares one Ranker across sessions: rank()/chambers() must not write into it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    swings = [(-3.0, 0.0, 1.5, 4.0)[i % 4] for i in range(20)]
+    expected = {s: (xx_ranker.rank(s).to_json(), xx_ranker.chambers(s).to_json()) for s in set(swings)}
+    seats, mu = xx_ranker.seats.copy(), xx_ranker.sim.mu.copy()
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        got = list(pool.map(lambda s: (xx_ranker.rank(s).to_json(), xx_ranker.chambers(s).to_json()), swings))
+    assert all(g == expected[s] for g, s in zip(got, swings, strict=True))
+    pd.testing.assert_frame_equal(xx_ranker.seats, seats)
+    assert np.array_equal(xx_ranker.sim.mu, mu)
+
+
+@pytest.mark.slow
+def test_real_vacant_independent_conflict_and_coalition_seats(real_ranker):
+    ranked = real_ranker.rank().set_index(["state_po", "office", "district", "seat_no"]).sort_index()
+    # NC House 34: MultiState's members list has Tim Longest as a Republican; he won in 2024 as a
+    # Democrat (no Republican ran) and is on MultiState's 2026 list as the Democratic incumbent.
+    nc34 = ranked.loc[("NC", "state_house", "34", 1)]
+    assert (nc34["holder_party"], nc34["holder_listed"], nc34["holder_note"]) == ("DEM", "REP", "conflict_filed")
+    assert nc34["p_flip"] < 0.05 and "filed for 2026 as a Democrat" in nc34["reason"]
+    # TX-23 (vacant; Gonzales, R, won 2024 by 71,347) and CA-3 (independent; Kiley, R, won 2024): a P(flip).
+    tx23 = ranked.loc[("TX", "us_house", "23", 1)]
+    assert tx23["flip_party"] == "REP" and 0 < tx23["p_flip"] < 0.5
+    assert "vacant; last won by a Republican by 71,347 votes in 2024" in tx23["reason"]
+    ca3 = ranked.loc[("CA", "us_house", "3", 1)]
+    assert (ca3["holder_party"], ca3["flip_party"]) == ("IND", "REP") and 0 < ca3["p_flip"] < 1
+    assert all(
+        pd.notna(ranked.loc[(s, "us_house", d, 1), "p_flip"]) for s, d in (("CA", "14"), ("GA", "13"), ("FL", "20"))
+    )
+    # Alaska's chambers are run by bipartisan coalitions (MultiState control_status 'Coalition').
+    alaska = ranked.loc["AK"]
+    legislature = alaska.index.get_level_values("office") != "us_house"
+    assert legislature.sum() == 60 and alaska.loc[legislature, "reason"].str.endswith(rank.COALITION_NOTE).all()
+    assert not alaska.loc[~legislature, "reason"].str.contains("coalition").any()  # AK's US House seat
+    assert not ranked.loc["PA", "reason"].str.contains("coalition").any()
