@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import importlib
 import json
 import os
@@ -250,6 +251,18 @@ def load_plans(results: dict[str, SourceResult]) -> pd.DataFrame:
             frames.append(res.tables["plans"][["state_po", "office", "first_year", "source"]])
     plans = pd.concat(frames, ignore_index=True)
     plans["first_year"] = plans["first_year"].astype(int)
+    # State legislatures before the sources' first listed plan (2011/2012): the decennial
+    # redistricting, first used in 1972/1982/1992/2002 (1971/... where elections are in odd years).
+    # An approximation: court-ordered mid-decade redraws before 2012 are not listed.
+    sld = plans[plans["office"] != "us_house"].groupby(["state_po", "office"])["first_year"].min().reset_index()
+    odd = {"VA", "NJ", "LA", "MS"}
+    extra = [
+        {"state_po": st, "office": of, "first_year": y - (1 if st in odd else 0), "source": "decennial default"}
+        for st, of, first in sld.itertuples(index=False)
+        for y in (1972, 1982, 1992, 2002)
+        if y - (1 if st in odd else 0) < first
+    ]
+    plans = pd.concat([plans, pd.DataFrame(extra)], ignore_index=True)
     return plans.drop_duplicates(["state_po", "office", "first_year"]).sort_values(["state_po", "office", "first_year"])
 
 
@@ -290,10 +303,14 @@ def combine_contests(results: dict[str, SourceResult], plans: pd.DataFrame, prog
     t0 = time.perf_counter()
     races, cands = nz.build_contests(chosen_rows, ties)
     progress(f"decided {len(races):,} contests ({len(cands):,} candidates) in {time.perf_counter() - t0:.1f}s")
-    races["plan"] = nz.assign_plans(races, plans)
+    # A special fills the rest of a term, on the lines that term was elected on: the plan in force
+    # the year before (PA-15's November 2018 special was on the 2012 lines, its general on 2018's).
+    special = races["kind"].str.startswith("special").astype(int)
+    races["plan"] = nz.assign_plans(races.assign(year=races["year"].astype(int) - special), plans)
     races["non_voting"] = races["state_po"].isin(nz.NON_VOTING)
     mark_unusable(races, results)
     mark_incomplete(races, cands)
+    mark_conflicting(races, cands)
     return races, cands, alternatives, ties
 
 
@@ -557,6 +574,17 @@ def report_markdown(b: Build) -> str:
     return "\n".join(lines) + "\n"
 
 
+def mark_conflicting(races: pd.DataFrame, cands: pd.DataFrame) -> None:
+    """Single-seat contests whose source flags two or more winners (MultiState MA 1st Bristol 2024
+    mixes in a candidate from another district): status 'conflicting', no margin, so no model input."""
+    if "result" not in cands:
+        return
+    won = cands[cands["result"].eq("Won")].groupby("race_id").size()
+    bad = races["race_id"].map(won).fillna(0).gt(1) & races["seats"].eq(1) & races["source"].eq("multistate")
+    races.loc[bad, "status"] = "conflicting"
+    races.loc[bad, ["margin", "votes_to_flip"]] = None
+
+
 def check(b: Build) -> list[str]:
     """Whole-build checks. Returns warnings; raises BuildCheckError on a failure."""
     warnings = []
@@ -623,8 +651,9 @@ def write_db(b: Build, out: Path, mirror: Path, progress=log, rank: bool = True)
         con.unregister("_report")
         build_id = uuid.uuid4().hex
         con.execute(
-            "CREATE TABLE build_info AS SELECT ? AS build_id, ?::TIMESTAMP AS built_at, ? AS mirror, ? AS schema_version",
-            [build_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), str(mirror), SCHEMA_VERSION],
+            "CREATE TABLE build_info AS SELECT ? AS build_id, ?::TIMESTAMP AS built_at, ? AS mirror, ? AS schema_version, "
+            "? AS fingerprint",
+            [build_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), str(mirror), SCHEMA_VERSION, fingerprint(mirror)],
         )
         for sql_file in sorted(config.SQL_DIR.glob("*.sql")):
             con.execute(sql_file.read_text())
@@ -672,26 +701,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-rank", action="store_true", help="skip the model's rankings table (debugging)")
     args = parser.parse_args(argv)
     out = args.out or config.db_path()
-    if args.if_needed and is_current(out):
-        log(f"{out} is current; nothing to do")
+    source_dir = args.mirror or config.default_mirror() or config.cache_dir()
+    if args.if_needed and is_current(out, source_dir):
+        log(f"{out} is current (same raw files, same code); nothing to do")
         return 0
     try:
         build(args.mirror, out, rank=not args.no_rank)
-    except (InputError, BuildCheckError) as exc:
+    except (InputError, BuildCheckError, FileNotFoundError, RuntimeError) as exc:
         print(f"build failed: {exc}\nthe previous database (if any) was left untouched", file=sys.stderr)
         return 1
     return 0
 
 
-def is_current(out: Path) -> bool:
-    """The database exists and was built with this schema version."""
+def fingerprint(raw: Path | None) -> str:
+    """What the database was built from: schema version, the raw files (path, size, mtime) and
+    the code and reference tables that turn them into tables. A change in any of these makes
+    `--if-needed` rebuild."""
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}".encode())
+    if raw is not None and Path(raw).is_dir():
+        for path in sorted(Path(raw).rglob("*")):
+            if path.is_file():
+                st = path.stat()
+                digest.update(f"{path.relative_to(raw)}|{st.st_size}|{st.st_mtime_ns}".encode())
+    code_dir = Path(__file__).resolve().parent
+    for path in sorted(code_dir.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".sql", ".csv"):
+            digest.update(path.relative_to(code_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def is_current(out: Path, raw: Path | None = None) -> bool:
+    """The database exists and was built from these raw files with this code."""
     if not out.exists():
         return False
     try:
         with duckdb.connect(str(out), read_only=True) as con:
-            return con.execute("SELECT max(schema_version) FROM build_info").fetchone()[0] == SCHEMA_VERSION
+            built = con.execute("SELECT max(fingerprint) FROM build_info").fetchone()[0]
     except duckdb.Error:
         return False
+    return built == fingerprint(raw)
 
 
 if __name__ == "__main__":

@@ -301,7 +301,12 @@ def derive_csvs(dest: Path) -> None:
 
 def ensure_raw_dir(mirror: Path | None = None, progress=print) -> Path:
     """The directory to read raw files from: the mirror if present, else the verified download cache."""
-    mirror = mirror or config.default_mirror()
+    if mirror is not None:
+        # An explicit mirror that is not there is a mistake, not a reason to download.
+        if not Path(mirror).is_dir():
+            raise FileNotFoundError(f"mirror directory not found: {mirror}")
+        return Path(mirror)
+    mirror = config.default_mirror()
     if mirror is not None and Path(mirror).exists():
         return Path(mirror)
     cache = config.cache_dir()

@@ -334,7 +334,8 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     - placeholder votes (every count <= 1, as FL/LA/OK publish for unopposed winners) or
       no votes at all: status 'uncontested' (one named candidate per seat) or 'no_votes', NULL
       margin; the winner comes from the source's own flag, else the only candidate;
-    - margin, points, positive = Democratic: single seat 100 * (D - R) / (D + R); multi-member,
+    - margin, points, positive = Democratic: single seat 100 * (D - R) / (D + R) with D and R the
+      leading Democrat's and leading Republican's votes (dem_votes/rep_votes stay party totals); multi-member,
       last winner vs first loser, + when the last winner is DEM against a REP, - when the
       reverse, NULL when that pair is not DEM vs REP;
     - status: contested | uncontested | no_votes | same_party (last winner and first loser of
@@ -356,11 +357,7 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
             district=ties["district"].astype(str),
         )
         key = ["state_po", "office", "district", "year", "kind"]
-        m = (
-            c[key]
-            .assign(_name=fold_names(c["candidate"]))
-            .merge(t[key + ["_tie_name"]], on=key, how="left")
-        )
+        m = c[key].assign(_name=fold_names(c["candidate"])).merge(t[key + ["_tie_name"]], on=key, how="left")
         c["_tie"] = (m["_name"] == m["_tie_name"]).fillna(False).astype(bool).to_numpy()
 
     g = c.groupby("_cid", sort=False)
@@ -456,8 +453,11 @@ def build_contests(rows: pd.DataFrame, ties: pd.DataFrame | None = None) -> tupl
     race["status"] = status
 
     ok = status.eq("contested")
-    d = race["dem_votes"].fillna(0.0)
-    r = race["rep_votes"].fillna(0.0)
+    # Single seat: the leading Democrat against the leading Republican. Summing every candidate
+    # of a party would set one Democrat against two Republicans in a top-four or jungle race
+    # (AK-AL 2022: Peltola 128,553 vs Palin 67,866 + Begich 61,513 gave R+0.3 for a Democratic win).
+    d = c[c["party"] == "DEM"].groupby("_cid")["votes"].max().reindex(race.index).fillna(0.0)
+    r = c[c["party"] == "REP"].groupby("_cid")["votes"].max().reindex(race.index).fillna(0.0)
     single = race["seats"].eq(1)
     margin_single = 100.0 * (d - r) / (d + r).where(d + r > 0)
     pair_dr = ((lw_party == "DEM") & (fl_party == "REP")) | ((lw_party == "REP") & (fl_party == "DEM"))

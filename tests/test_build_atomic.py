@@ -73,3 +73,19 @@ def test_truncated_file_fails_the_build(mirror, tmp_path, previous_db, capsys):
     assert build.main(["--mirror", str(bad), "--out", str(previous_db)]) == 1
     assert "1976-2024-house.tab" in capsys.readouterr().err
     assert previous_db.read_bytes() == before
+
+
+def test_explicit_missing_mirror_is_an_error_not_a_download(tmp_path, previous_db, capsys):
+    assert build.main(["--mirror", str(tmp_path / "nope"), "--out", str(previous_db)]) == 1
+    assert "mirror directory not found" in capsys.readouterr().err
+    assert not (tmp_path / "cache").exists()
+
+
+def test_fingerprint_changes_with_raw_files(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.csv").write_text("x\n1\n")
+    before = build.fingerprint(raw)
+    assert build.fingerprint(raw) == before
+    (raw / "a.csv").write_text("x\n12\n")
+    assert build.fingerprint(raw) != before

@@ -268,3 +268,11 @@ def test_vectorized_folding_matches_scalar_rules():
     names = pd.Series(["  Ann   Lee ", None, "UNDERVOTES", '"TOTAL"', "Write-in", "Bob"])
     assert list(nz.fold_names(names)) == [nz.fold_ws(n).upper() for n in names]
     assert list(nz.accounting_mask(names)) == [nz.is_accounting_row(n) for n in names]
+
+
+def test_single_seat_margin_is_leading_dem_vs_leading_rep():
+    # AK-AL 2022 first round (MEDSL): Peltola 128,553; Palin 67,866; Begich 61,513.
+    races, _ = contests([cand("Peltola", "DEM", 128553), cand("Palin", "REP", 67866), cand("Begich", "REP", 61513)])
+    assert races.loc["1", "winner_party"] == "DEM"
+    assert races.loc["1", "margin"] == pytest.approx(100 * (128553 - 67866) / (128553 + 67866))
+    assert races.loc["1", "rep_votes"] == 67866 + 61513

@@ -621,3 +621,21 @@ def test_real_ma_senate_name_variant_counted_once(mirror):
     # The raw 2024 list gives Cyr 64,636 and Lauzon 38,893, and names Cyr twice (once as 'Julian Andre Cyr').
     assert races["dem_votes"].iloc[0] == 64636
     assert int(cands["won"].sum()) == 1
+
+
+def test_real_ma_10th_norfolk_suffix_variant_counted_once(mirror):
+    from analysis.normalize import build_contests
+    from analysis.sources import multistate
+
+    rows = multistate.read(mirror).tables["candidates"]
+    race = rows[
+        (rows.state_po == "MA")
+        & (rows.office == "state_house")
+        & (rows.district == "10th Norfolk")
+        & (rows.year == 2024)
+        & (rows.kind == "general")
+    ]
+    races, _ = build_contests(race)
+    # The raw list names 'Charles Bailey' and 'Charles F. Bailey, III', 9,653 votes each: one person.
+    assert races["rep_votes"].iloc[0] == 9653
+    assert races["winner_party"].iloc[0] == "DEM" and races["margin"].iloc[0] > 20

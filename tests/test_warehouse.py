@@ -173,3 +173,30 @@ def test_every_row_read_is_loaded_or_rejected(con):
         "SELECT source, rows_read, rows_loaded, rows_rejected FROM build_report"
     ).fetchall():
         assert read == loaded + rejected and loaded >= 0, source
+
+
+def test_top_four_margin_agrees_with_winner(con):
+    # AK-AL 2024 (MEDSL rows): Begich 159,550 vs Peltola 152,828 among four candidates.
+    margin, winner = one(con, "SELECT margin, winner_party FROM races WHERE race_id = 'AK-us_house-AL-2024-general'")
+    assert winner == "REP" and margin == pytest.approx(100 * (152828 - 159550) / (152828 + 159550))
+    wrong_sign = one(
+        con,
+        """SELECT count(*) FROM races WHERE seats = 1 AND status = 'contested'
+                             AND ((margin > 0 AND winner_party = 'REP') OR (margin < 0 AND winner_party = 'DEM'))""",
+    )[0]
+    assert wrong_sign == 0
+
+
+def test_special_compared_on_the_lines_it_was_held_on(con):
+    # PA-18, March 2018: the old (2012) lines, Trump +20 in 2016 on them, not the 2018 map's.
+    plan, base_year = one(
+        con,
+        """SELECT r.plan, s.baseline_pres_year FROM races r JOIN specials s USING (race_id)
+                                  WHERE race_id = 'PA-us_house-18-2018-special-2018-03-13'""",
+    )
+    assert plan == "2012" and base_year == 2016
+
+
+def test_rcv_first_round_not_listed_beside_final(con):
+    rows = con.execute("SELECT kind FROM specials WHERE state_po = 'AK' AND year = 2022").fetchall()
+    assert rows == [("special_rcv_final",)]

@@ -630,6 +630,15 @@ def _split_elections(frames: dict[str, Any], districts: pd.DataFrame, result: So
     return rows
 
 
+_SUFFIXES = {"JR", "SR", "II", "III", "IV", "V"}
+
+
+def _surname(names: pd.Series) -> pd.Series:
+    """Last name for matching spellings: punctuation and suffixes dropped ('Charles F. Bailey, III' -> 'BAILEY')."""
+    tokens = names.astype(str).str.upper().str.replace(r"[^A-Z\s'-]", " ", regex=True).str.split()
+    return tokens.map(lambda t: next((w for w in reversed(t) if w not in _SUFFIXES), "") if isinstance(t, list) else "")
+
+
 def _dedupe(rows: pd.DataFrame, result: SourceResult) -> pd.DataFrame:
     """One list per contest: merge the copies of an election repeated under several seats.
 
@@ -669,7 +678,7 @@ def _dedupe(rows: pd.DataFrame, result: SourceResult) -> pd.DataFrame:
     # The same person twice in one list under two spellings, with one party and one vote count
     # (MA Senate Cape and Islands 2022/2024: 'Julian Andre Cyr' and 'Julian Cyr', 54,714 each):
     # counted once. Same surname required, so two running mates who tie stay two people.
-    surname = rows["_name"].str.split().str[-1]
+    surname = _surname(rows["_name"])
     first_surname = surname.groupby([rows[k] for k in pv_key], sort=False, dropna=False).transform("first")
     dup_variant = (
         ~dup_name

@@ -103,7 +103,13 @@ CREATE OR REPLACE VIEW specials AS
 -- the latest presidential result before the special, on the same plan. Both margins are
 -- two-party, points, positive = Democratic; overperformance = special margin - baseline.
 WITH sp AS (
-    SELECT * FROM stg_contests WHERE office = 'us_house' AND kind LIKE 'special%' AND dem_votes IS NOT NULL
+    -- Where a ranked-choice final round exists (AK-AL August 2022), it is the result; round one is not.
+    SELECT * FROM stg_contests AS c
+    WHERE c.office = 'us_house' AND c.kind LIKE 'special%' AND c.dem_votes IS NOT NULL
+      AND NOT (c.kind = 'special' AND EXISTS (
+          SELECT 1 FROM stg_contests AS f
+          WHERE f.kind = 'special_rcv_final' AND f.state_po = c.state_po AND f.office = c.office
+            AND f.district = c.district AND f.election_date = c.election_date))
 ),
 base AS (
     SELECT sp.race_id, p.pres_year, p.margin AS pres_margin,
