@@ -426,18 +426,28 @@ def current_seats(inputs: WarehouseInputs, target_year: int | None = None) -> pd
     s["incumbent"] = np.where(s["incumbent_known"], s["_inc"], party_sign(s["holder_party"]))
 
     # Votes cast (two-party) for converting votes to points: the seat's last D-vs-R contest on
-    # the current lines, else the district's last D-vs-R contest on any lines (a scale estimate),
-    # else the chamber's median.
+    # the current lines (a bloc seat: its own pair); a bloc seat without a pair: the median pair of
+    # the other seats of the same contest (the district's own turnout, not the chamber's);
+    # else the district's last D-vs-R contest on any lines (a scale estimate; a bloc contest's
+    # two-party total spread over its seats), else the chamber's median.
     votes = s["last_two_party_votes"].astype(float)
+    own = votes.notna()
+    bloc = s["seats"] > 1
+    contest_pairs = pairs[pairs["margin"].notna()].groupby("race_id")["pair_votes"].median()
+    sibling = s["last_race_id"].map(contest_pairs).astype(float).where(bloc)
+    votes = votes.fillna(sibling)
+    from_siblings = ~own & votes.notna()
     any_plan = contests[contests["two_party_votes"].notna()].sort_values("year").groupby(CONTEST_KEY).tail(1)
-    fallback = s[CONTEST_KEY].merge(any_plan[CONTEST_KEY + ["two_party_votes"]], how="left")["two_party_votes"]
-    seat_votes = np.where(s["seats"] > 1, np.nan, fallback.to_numpy(dtype=float))
-    votes = votes.fillna(pd.Series(seat_votes, index=s.index))
+    fallback = s[CONTEST_KEY].merge(any_plan[CONTEST_KEY + ["two_party_votes", "seats"]], how="left")
+    per_seat = fallback["two_party_votes"] / pd.to_numeric(fallback["seats"], errors="coerce").fillna(1).clip(lower=1)
+    votes = votes.fillna(pd.Series(per_seat.to_numpy(dtype=float), index=s.index))
     chamber_median = votes.groupby([s["state_po"], s["office"]]).transform("median")
     office_median = votes.groupby(s["office"]).transform("median")
     s["votes_cast"] = votes.fillna(chamber_median).fillna(office_median)
-    s["votes_cast_basis"] = np.where(
-        s["last_two_party_votes"].notna(), "last result", np.where(votes.notna(), "earlier lines", "chamber median")
+    s["votes_cast_basis"] = np.select(
+        [own, from_siblings, votes.notna()],
+        ["last result", "district's other seats", "earlier lines"],
+        default="chamber median",
     )
 
     # Seats of one bloc-vote district share one error draw (slate voting moves them together).

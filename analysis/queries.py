@@ -90,6 +90,16 @@ RANKING_COLUMNS = [
     "seat_no",
     "chamber_p_dem_majority",
     "open_seat",
+    # The model's own last result for the seat on its current lines (features.current_seats):
+    # 'contested' (a D-vs-R margin; a bloc seat's own D-vs-R pair), 'dem_only', 'rep_only' or None,
+    # and the switched votes that would have reversed it (a bloc seat's own pair). last_status /
+    # votes_to_flip above are the district's latest general on any lines.
+    "seat_status",
+    "seat_votes_to_flip",
+    # The presidential baseline the model used for pres_margin: its year and basis ('two_party' or
+    # 'all_votes' where the source gives only an all-vote margin).
+    "pres_year",
+    "pres_basis",
 ]
 # Statuses of a last general that mean one major party did not field a candidate.
 UNCONTESTED_STATUSES = ("uncontested", "no_dem", "no_rep")
@@ -478,6 +488,9 @@ def _district_extras(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def _decorate(ranked: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Model rows (stored or re-ranked) -> RANKING_COLUMNS, with the district's name, holders and last general."""
+    # Keep the model's per-seat result under its own names before the district's last general replaces them.
+    own = {"last_status": "seat_status", "votes_to_flip": "seat_votes_to_flip"}
+    per_seat = ranked[[c for c in own if c in ranked.columns]].rename(columns=own)
     frame = ranked.drop(
         columns=[
             c
@@ -488,9 +501,21 @@ def _decorate(ranked: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFr
     frame = frame.drop(columns=["seats"], errors="ignore").merge(_district_extras(con), on=_KEY, how="left")
     frame["seats"] = pd.to_numeric(frame["seats"], errors="coerce").fillna(1).astype("int64")
     n = len(frame)
-    for col in ("seat_no", "chamber_p_dem_majority", "p_tipping", "holder_listed"):
+    for col in per_seat.columns:
+        frame[col] = per_seat[col].to_numpy()
+    if "seat_status" not in frame:
+        # A table written without the model's per-seat result: the district's last general stands in,
+        # for single-seat districts only (a bloc district's total is no one seat's result).
+        single = frame["seats"].eq(1)
+        status = frame["last_status"].astype("object")
+        frame["seat_status"] = np.where(
+            single & status.eq("contested"), "contested", np.where(single & status.notna(), "other", None)
+        )
+        frame["seat_votes_to_flip"] = pd.to_numeric(frame["votes_to_flip"], errors="coerce").where(single)
+    for col in ("seat_no", "chamber_p_dem_majority", "p_tipping", "holder_listed", "pres_year", "pres_basis"):
         if col not in frame:
-            frame[col] = pd.Series([None] * n, dtype="object" if col == "holder_listed" else "float64")
+            text = col in ("holder_listed", "pres_basis")
+            frame[col] = pd.Series([None] * n, dtype="object" if text else "float64")
     # An open seat: the filed candidates list no incumbent (the model's incumbent_known/incumbent),
     # else, for a table written without them, the model's own reason text.
     if {"incumbent", "incumbent_known"} <= set(frame.columns):
@@ -1169,6 +1194,78 @@ class ChamberOutlook:
     p_tipping_point: float | None = None  # share of simulations the tipping-point seat delivers the majority
     tipping_point_label: str | None = None  # e.g. 'NE-2', 'NH-Belknap-6 seat 1'
     control_status: str | None = None  # the chambers view's control_status ('Coalition' in Alaska)
+    # Seats up the party does not hold that are left out of the cheapest set, by kind (EXCLUDED_KINDS).
+    excluded: dict[str, int] = field(default_factory=dict)
+
+
+# Why a seat the party does not hold has no D-vs-R cost (ChamberOutlook.excluded keys).
+EXCLUDED_KINDS = ("no_dem_vs_rep", "bloc_no_pair", "not_other_party")
+
+
+def _cheapest_flips(targets: pd.DataFrame, party: str, seats_needed: int) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The `seats_needed` cheapest D-vs-R flips among `targets` (seats up the party does not hold) and the
+    count of targets left out, by kind.
+
+    A seat is costed only when the other party holds it and its last result on current lines was a
+    Democrat-vs-Republican contest (seat_status 'contested'): its cost is seat_votes_to_flip, the
+    switched votes that would have reversed that result (a bloc seat's own D-vs-R pair). Left out:
+    'no_dem_vs_rep' (the other party's seat, last race not D vs R: R vs R, unopposed, nonpartisan),
+    'bloc_no_pair' (a bloc-vote seat without its own pair cost) and 'not_other_party' (held by an
+    independent, a third party, vacant or unknown).
+    """
+    other = "REP" if party == "DEM" else "DEM"
+    status = targets["seat_status"] if "seat_status" in targets else pd.Series(None, index=targets.index)
+    cost = pd.to_numeric(
+        targets["seat_votes_to_flip"] if "seat_votes_to_flip" in targets else pd.Series(np.nan, index=targets.index),
+        errors="coerce",
+    )
+    held_by_other = targets["holder_party"].eq(other)
+    bloc = pd.to_numeric(targets["seats"], errors="coerce").fillna(1).gt(1)
+    if "seat_no" in targets:
+        bloc_whole = bloc & targets["seat_no"].isna()  # a bloc district ranked as one row: no seat's own pair
+    else:
+        bloc_whole = bloc
+    costed = held_by_other & status.eq("contested") & cost.notna() & ~bloc_whole
+    bloc_no_pair = held_by_other & ~costed & bloc & (status.eq("contested") | bloc_whole)
+    excluded = {
+        "no_dem_vs_rep": int((held_by_other & ~costed & ~bloc_no_pair).sum()),
+        "bloc_no_pair": int(bloc_no_pair.sum()),
+        "not_other_party": int((~held_by_other).sum()),
+    }
+    chosen = targets[costed].assign(votes_to_flip=cost[costed])
+    chosen = chosen.sort_values(["votes_to_flip", "rank"], kind="stable").head(seats_needed)
+    chosen = chosen.drop(columns="seats_counted", errors="ignore").copy()
+    chosen["cumulative_votes_to_flip"] = chosen["votes_to_flip"].cumsum()
+    return chosen, excluded
+
+
+def excluded_caption(outlook: ChamberOutlook) -> str:
+    """One line naming the seats left out of the cheapest set: '3 seats held by Republicans had no D-vs-R
+    race last time and are not costed; ...'. Empty when none were left out."""
+    other = "Republicans" if outlook.party == "DEM" else "Democrats"
+    parts = []
+    n = outlook.excluded.get("no_dem_vs_rep", 0)
+    if n:
+        parts.append(f"{n:,} {_seats(n)} held by {other} had no D-vs-R race last time and {_are(n)} not costed")
+    n = outlook.excluded.get("bloc_no_pair", 0)
+    if n:
+        parts.append(
+            f"{n:,} bloc-vote {_seats(n)} held by {other} had no D-vs-R pair of their own and {_are(n)} not costed"
+        )
+    n = outlook.excluded.get("not_other_party", 0)
+    if n:
+        parts.append(
+            f"{n:,} {_seats(n)} held by neither party (independent, third-party, nonpartisan or vacant) {_are(n)} not costed"
+        )
+    return "; ".join(parts) + ("." if parts else "")
+
+
+def _seats(n: int) -> str:
+    return "seat" if n == 1 else "seats"
+
+
+def _are(n: int) -> str:
+    return "is" if n == 1 else "are"
 
 
 def chamber_outlook(
@@ -1237,9 +1334,10 @@ def outlook_from(
     - tipping-point order: seats up sorted from the party's best chance (the model's P(win)) to its
       worst, with the running total of seats if won in that order; the model's tipping-point seat
       (the one that most often delivers the majority in the simulations) is marked;
-    - cheapest set: seats the party does not hold, fewest votes_to_flip (from their last general)
-      first, until the seats needed (threshold - held) are reached. Seats without a known
-      votes_to_flip (uncontested, no votes) are left out and counted in `unknown_cost`.
+    - cheapest set: seats the other party holds whose last result on current lines was D vs R,
+      fewest switched votes (seat_votes_to_flip; a bloc seat's own pair) first, until the seats
+      needed (threshold - held) are reached. The rest are counted by kind in `excluded` (total in
+      `unknown_cost`); see _cheapest_flips.
     """
     if party not in ("DEM", "REP"):
         raise ValueError("party must be 'DEM' or 'REP'")
@@ -1295,11 +1393,8 @@ def outlook_from(
             tip_label = seat_label(sim["tipping_point_state"], sim["tipping_point_district"])
     order = order.drop(columns="seats_counted")
     seats_needed = max(0, threshold - held)
-    targets = up[~own].copy()
-    unknown = int(targets["votes_to_flip"].isna().sum())
-    targets = targets.dropna(subset=["votes_to_flip"]).sort_values(["votes_to_flip", "rank"], kind="stable")
-    cheapest = targets.head(seats_needed).drop(columns="seats_counted").copy()
-    cheapest["cumulative_votes_to_flip"] = cheapest["votes_to_flip"].cumsum()
+    cheapest, excluded = _cheapest_flips(up[~own], party, seats_needed)
+    unknown = sum(excluded.values())
     control = composition.get("control_status")
     return ChamberOutlook(
         state_po=str(composition["state_po"]),
@@ -1318,6 +1413,7 @@ def outlook_from(
         cheapest_votes=float(cheapest["votes_to_flip"].sum()) if len(cheapest) == seats_needed else None,
         cheapest_short=max(0, seats_needed - len(cheapest)),
         unknown_cost=unknown,
+        excluded=excluded,
         model_p_dem_majority=None if sim is None else float(sim["p_dem_majority"]),
         expected_seats=expected,
         p_tipping_point=p_tip,

@@ -285,16 +285,35 @@ def static_reasons(s: pd.DataFrame) -> np.ndarray:
     return np.array(out, dtype=object)
 
 
-def decisive_words(p_decisive, chamber) -> list[str]:
-    """'decides the PA House majority in 1 of 6 simulations' / '... in 35% of simulations' / 'rarely decides ...'."""
+# A seat whose own chance of changing hands is below this gets no "majority comes down to it" clause:
+# the other seats may leave the chamber hanging on it, but it almost never changes the outcome.
+MIN_P_FLIP_FOR_DECISIVE = 0.01
+
+
+def decisive_words(p_decisive, chamber, p_flip=None, p_dem=None) -> list[str]:
+    """'the PA House majority comes down to this seat in 1 of 6 simulations' / '... in 35% of simulations' /
+    'the PA House majority rarely comes down to this seat', or '' when the seat itself is out of play.
+
+    p_decisive (model.py, _sensitivity) is the share of simulations in which the other seats leave
+    Democrats exactly one seat short of a majority, so this seat's own result decides it. The clause is
+    given only when the seat's own P(flip) is at least MIN_P_FLIP_FOR_DECISIVE (P(flip) unknown: the
+    less likely party's P(win)); a Trump +38 seat at P(flip) 0% is not said to decide anything.
+    """
+    n = len(p_decisive)
+    flip = np.full(n, np.nan) if p_flip is None else np.asarray(p_flip, dtype=float)
+    if p_dem is not None:
+        dem = np.asarray(p_dem, dtype=float)
+        flip = np.where(np.isnan(flip), np.minimum(dem, 1.0 - dem), flip)
     out = []
-    for p, ch in zip(p_decisive, chamber, strict=True):
-        if not np.isfinite(p) or p < 0.001:
-            out.append(f"rarely decides the {ch} majority")
+    for p, ch, f in zip(p_decisive, chamber, flip, strict=True):
+        if np.isfinite(f) and f < MIN_P_FLIP_FOR_DECISIVE:
+            out.append("")
+        elif not np.isfinite(p) or p < 0.001:
+            out.append(f"the {ch} majority rarely comes down to this seat")
         elif p >= 0.2:
-            out.append(f"decides the {ch} majority in {p:.0%} of simulations")
+            out.append(f"the {ch} majority comes down to this seat in {p:.0%} of simulations")
         else:
-            out.append(f"decides the {ch} majority in 1 of {max(1, round(1 / p)):,} simulations")
+            out.append(f"the {ch} majority comes down to this seat in 1 of {max(1, round(1 / p)):,} simulations")
     return out
 
 
@@ -421,11 +440,17 @@ class Ranker:
         out["rank"] = np.arange(1, len(out) + 1)
         out["seat_index"] = idx[order]  # position in self.seats / self.sim, for per-seat vote shifts
         static = s["static_reason"].to_numpy()[idx][order]
-        words = decisive_words(out["p_decisive"].to_numpy(), s["chamber"].to_numpy()[idx][order])
+        words = decisive_words(
+            out["p_decisive"].to_numpy(),
+            s["chamber"].to_numpy()[idx][order],
+            out["p_flip"].to_numpy(dtype=float),
+            out["p_dem"].to_numpy(dtype=float),
+        )
         control = s["chamber_control"].to_numpy()[idx][order] if "chamber_control" in s else np.full(len(idx), None)
         coalition = control == "Coalition"
         out["reason"] = [
-            f"{a}; {b}" + (f" {COALITION_NOTE}" if c else "") for a, b, c in zip(static, words, coalition, strict=True)
+            (f"{a}; {b}" if b else a) + (f" {COALITION_NOTE}" if c else "")
+            for a, b, c in zip(static, words, coalition, strict=True)
         ]
         out["data_through"] = self.data_through()
         return out[[c for c in RANKING_COLUMNS if c in out.columns]].reset_index(drop=True)

@@ -125,20 +125,23 @@ elif outlook.seats_up.empty:
     st.caption("Needs the ranked seats.")
 elif cheap.empty:
     st.warning(
-        f"{outlook.seats_needed:,} more seats are needed than have a known cost: none of the "
-        f"{outlook.unknown_cost:,} seats the other side holds that are up had a contested last result."
+        f"{outlook.seats_needed:,} more seats are needed than have a known cost: none of the seats up "
+        "that the other side holds had a Democrat-vs-Republican race last time."
     )
 else:
     total = f"{outlook.cheapest_votes:,.0f}" if outlook.cheapest_votes is not None else "—"
+    these = "this seat" if len(cheap) == 1 else f"these **{len(cheap):,}** seats"
     st.markdown(
-        f"Flipping these **{len(cheap):,}** seats takes **{total}** switched votes in all (from their last "
-        "generals), the fewest of any set that reaches a majority."
+        f"Flipping {these} takes **{total}** switched votes in all (from their last Democrat-vs-Republican "
+        "results on current lines), the fewest of any such set that reaches a majority."
     )
     if outlook.cheapest_short:
         st.warning(
-            f"{outlook.cheapest_short:,} more seats are needed than have a known cost "
-            f"({outlook.unknown_cost:,} targets had no contested result)."
+            f"{outlook.cheapest_short:,} more seats are needed than have a known D-vs-R cost, so no total is given."
         )
+excluded_note = queries.excluded_caption(outlook)
+if excluded_note and outlook.seats_needed and not outlook.seats_up.empty:
+    st.caption(excluded_note)
     st.dataframe(
         cheap[
             ["state_po", "district", "holder_party", "votes_to_flip", "cumulative_votes_to_flip", "p_flip", "reason"]

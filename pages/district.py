@@ -23,13 +23,19 @@ if everything.empty:
     st.stop()
 
 states = sorted(everything["state_po"].unique())
+# What the URL asked for and could not be shown (said so below instead of silently opening another district).
+unknown_in_url: list[str] = []
 if st.session_state.get("ds_state") not in states:
+    if params.get("state") and params.get("state") not in states:
+        unknown_in_url.append(f"State {params.get('state')} has no current districts")
     st.session_state["ds_state"] = params.get("state") if params.get("state") in states else states[0]
 c1, c2, c3 = st.columns([1, 1, 2])
 state = c1.selectbox("State", states, key="ds_state")
 in_state = everything[everything["state_po"] == state]
 offices = [o for o in queries.OFFICES if o in set(in_state["office"])]
 if st.session_state.get("ds_office") not in offices:
+    if params.get("office") and params.get("office") not in offices:
+        unknown_in_url.append(f"{state} has no current {params.get('office')} districts")
     st.session_state["ds_office"] = params.get("office") if params.get("office") in offices else offices[0]
 office = c2.selectbox("Office", offices, format_func=charts.office_label, key="ds_office")
 names = in_state[in_state["office"] == office]
@@ -51,6 +57,8 @@ def _useful_name(district_id: object, name: object) -> str | None:
 labels = {d: _useful_name(d, n) for d, n in zip(names["district"], names["name"], strict=True)}
 if st.session_state.get("ds_district") not in district_ids:
     wanted = params.get("district")
+    if wanted and wanted not in district_ids and not unknown_in_url:
+        unknown_in_url.append(f"{state}-{wanted} ({charts.office_label(office)}) is not a current district")
     st.session_state["ds_district"] = wanted if wanted in district_ids else district_ids[0]
 district = c3.selectbox(
     "District",
@@ -58,6 +66,11 @@ district = c3.selectbox(
     key="ds_district",
     format_func=lambda d: charts.district_title(state, office, d, labels.get(d)),
 )
+if unknown_in_url:
+    st.warning(
+        f"{unknown_in_url[0]}; showing "
+        f"{charts.district_title(state, office, district, labels.get(district))} ({charts.office_label(office)}) instead."
+    )
 
 wanted_params = ui_cache.district_params(state, office, district) | ({"swing": f"{swing:g}"} if swing else {})
 if {k: params.get(k) for k in params} != wanted_params:
@@ -95,10 +108,35 @@ last = generals.iloc[-1] if len(generals) else None
 current_pres = pres[~pres["old_lines"].fillna(False).astype(bool)] if len(pres) else pres
 latest_pres = current_pres.iloc[-1] if len(current_pres) else None
 
+# A bloc-vote district has one ranked row per seat: the best-ranked seat speaks in the metrics.
+row = ranking.sort_values("rank").iloc[0] if len(ranking) else None
+many = len(ranking) > 1
+
 m1, m2, m3, m4, m5 = st.columns(5)
+# The presidential margin the model and the reasons use (two-party where the votes allow), labelled by basis.
+if row is not None and pd.notna(row["pres_margin"]):
+    year = (
+        row["pres_year"]
+        if pd.notna(row["pres_year"])
+        else (latest_pres["pres_year"] if latest_pres is not None else None)
+    )
+    pres_year = f" {int(year)}" if year is not None and pd.notna(year) else ""
+    pres_value, pres_basis = row["pres_margin"], row["pres_basis"]
+elif latest_pres is not None:
+    pres_year, pres_value, pres_basis = (
+        f" {int(latest_pres['pres_year'])}",
+        latest_pres["margin"],
+        latest_pres["margin_basis"],
+    )
+else:
+    pres_year, pres_value, pres_basis = "", None, None
+BASIS_WORDS = {"two_party": "two-party", "all_votes": "all votes"}
+basis_words = BASIS_WORDS.get(str(pres_basis)) if pres_basis is not None and pd.notna(pres_basis) else None
 m1.metric(
-    f"President {int(latest_pres['pres_year'])}" if latest_pres is not None else "President",
-    charts.margin_label(latest_pres["margin"]) if latest_pres is not None else "–",
+    f"President{pres_year}" + (f" ({basis_words})" if basis_words else ""),
+    charts.margin_label(pres_value) if pres_value is not None else "–",
+    help="Democratic minus Republican, points: the margin the model and the ranking reason use. "
+    "Two-party: share of the Democratic + Republican vote; all votes: share of every vote (the source's only margin).",
 )
 STATUS_WORDS = {"no_rep": "no Republican", "no_dem": "no Democrat", "same_party": "same party", "no_votes": "no votes"}
 m2.metric(
@@ -112,9 +150,6 @@ m3.metric(
     f"{int(last['votes_to_flip']):,}" if last is not None and pd.notna(last["votes_to_flip"]) else "–",
     help="Fewest voters who, switching sides, would have reversed the last general",
 )
-# A bloc-vote district has one ranked row per seat: the best-ranked seat speaks in the metrics.
-row = ranking.sort_values("rank").iloc[0] if len(ranking) else None
-many = len(ranking) > 1
 m4.metric(
     ("P(flip), best seat" if many else "P(flip)") + (f", swing {charts.margin_label(swing)}" if swing else ""),
     charts.percent_label(row["p_flip"]) if row is not None else "–",

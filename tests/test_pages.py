@@ -222,6 +222,16 @@ def test_district_page_for_the_known_district(app):
     assert not at.warning
 
 
+def test_district_page_says_when_the_url_district_does_not_exist(app):
+    at = app("pages/district.py", state="XX", office="us_house", district="18")
+    assert at.warning[0].value == (
+        "XX-18 (US House) is not a current district; showing XX-1 (XX 1st District) (US House) instead."
+    )
+    assert at.title[0].value == "XX-1 (XX 1st District)" and at.query_params["district"] == "1"
+    at.selectbox(key="ds_district").set_value("2").run()  # the reader's own choice: no warning any more
+    assert not at.exception and not at.warning
+
+
 def test_district_page_with_apostrophe_and_gaps(app):
     at = app("pages/district.py", state="XX", office="state_house", district="6")
     assert "no boundary on file" in at.warning[0].value and "no presidential margin" in at.warning[0].value
@@ -255,8 +265,11 @@ def test_chambers(app, db):
     assert not at.exception
     cheapest = table_with(at, "cumulative_votes_to_flip")
     assert cheapest["district"].tolist() == ["2"] and cheapest["votes_to_flip"].tolist() == [51]
+    assert any(m.value.startswith("Flipping this seat takes **51** switched votes") for m in at.markdown)
     at.selectbox(key="ch_chamber").set_value("XX|state_senate").run()
     assert "more seats are needed than have a known cost" in at.warning[0].value
+    # The fixture's senate target had no D-vs-R race last time: left out, and the caption says so.
+    assert any("held by Republicans had no D-vs-R race last time and" in c.value for c in at.caption)
     assert len(at.get("download_button")) == 4
 
 
@@ -387,6 +400,16 @@ def test_real_district_ks_04(real_app):
     assert locator["mark"]["type"] == "geoshape" and [f["id"] for f in locator["data"]["values"]] == ["KS|4"]
     assert "Trump +24 seat held by a Republican who won by 91,833 votes in 2024" in at.info[0].value
     assert not at.warning
+
+
+@pytest.mark.slow
+def test_real_district_unknown_id_and_two_party_president(real_app):
+    at = real_app("pages/district.py", state="PA", office="us_house", district="18")  # PA has 17 districts
+    assert at.warning[0].value.startswith("PA-18 (US House) is not a current district; showing PA-1")
+    # MI HD-3, 2024 (MEDSL precincts): Harris 9,667, Trump 11,679 -> two-party R+9.4, the model's baseline
+    # (the same "Trump +9" as the ranking reason), not the all-vote margin.
+    at = real_app("pages/district.py", state="MI", office="state_house", district="3")
+    assert metrics(at)["President 2024 (two-party)"] == "R+9.4"
 
 
 @pytest.mark.slow

@@ -386,6 +386,52 @@ def test_chamber_outlook_us_house_and_unknown_costs(con):
     assert rep.seats_needed == 0 and rep.cheapest_votes == 0.0
 
 
+def test_cheapest_set_costs_only_dem_vs_rep_flips_of_the_other_party():
+    # Democrats hold 2 of 8 (majority at 5): 3 more needed from the 6 seats up they do not hold.
+    seats = pd.DataFrame(
+        {
+            "state_po": ["ZZ"] * 7,
+            "district": ["1", "2", "3", "4", "B", "B", "6"],
+            "seat_no": [1, 1, 1, 1, 1, 2, 1],
+            "seats": [1, 1, 1, 1, 2, 2, 1],
+            "target_year": [2026] * 7,
+            "holder_party": ["REP", "REP", "OTHER", "REP", "REP", "REP", "DEM"],
+            "p_dem": [0.01, 0.4, 0.3, 0.2, 0.3, 0.2, 0.9],
+            "rank": [1, 2, 3, 4, 5, 6, 7],
+            # seat 1: R vs R last time (7 votes would reverse it, but that is no D-vs-R flip)
+            "seat_status": ["rep_only", "contested", "contested", "contested", "contested", "rep_only", "contested"],
+            "seat_votes_to_flip": [7.0, 300.0, 5.0, 120.0, 40.0, np.nan, 10.0],
+            "votes_to_flip": [7.0, 300.0, 5.0, 120.0, 999.0, 999.0, 10.0],  # district-level: the bloc's marginal seat
+        }
+    )
+    comp = {
+        "state_po": "ZZ",
+        "office": "state_house",
+        "total_seats": 8,
+        "majority_threshold": 5,
+        "d_seats": 2,
+        "r_seats": 5,
+        "control_status": "REP",
+    }
+    outlook = queries.outlook_from(comp, seats, "DEM")
+    assert outlook.seats_needed == 3
+    # Costed: 2 (300), 4 (120), B seat 1 (its own pair, 40): never 1 (R vs R) or 3 (held by a third party).
+    assert outlook.cheapest["district"].tolist() == ["B", "4", "2"]
+    assert outlook.cheapest["votes_to_flip"].tolist() == [40.0, 120.0, 300.0]
+    assert outlook.cheapest_votes == 460.0 and outlook.cheapest_short == 0
+    assert outlook.excluded == {"no_dem_vs_rep": 2, "bloc_no_pair": 0, "not_other_party": 1}
+    assert queries.excluded_caption(outlook) == (
+        "2 seats held by Republicans had no D-vs-R race last time and are not costed; 1 seat held by neither "
+        "party (independent, third-party, nonpartisan or vacant) is not costed."
+    )
+    # A bloc district ranked as one row (no seat_no) has no seat's own pair: left out and said so.
+    whole = seats.assign(seat_no=[1, 1, 1, 1, None, None, 1])
+    short = queries.outlook_from(comp, whole, "DEM")
+    assert short.cheapest["district"].tolist() == ["4", "2"] and short.cheapest_votes is None
+    assert short.cheapest_short == 1 and short.excluded["bloc_no_pair"] == 2
+    assert "2 bloc-vote seats held by Republicans had no D-vs-R pair" in queries.excluded_caption(short)
+
+
 @pytest.mark.parametrize("swing", [0.0, 2.5, -4.0])
 def test_chamber_outlook_is_the_models_simulation(model_con, swing):
     ranker = queries.model_ranker(model_con)
@@ -590,3 +636,20 @@ def test_real_vacant_and_independent_seats_get_a_flip_chance(real):
     assert "vacant; last won by a Republican by 71,347 votes in 2024" in house.loc[("TX", "23"), "reason"]
     assert "held by an independent (last won by a Republican" in house.loc[("CA", "3"), "reason"]
     assert house.loc[("FL", "20"), "p_flip"] < 0.01  # Harris +40, no Republican ran in 2024
+
+
+def test_real_cheapest_sets_are_dem_vs_rep_flips_only(real):
+    ak = queries.chamber_outlook("AK", "state_house", 0.0, "DEM", con=real)
+    # HD-28 (Trump +48) was R vs R in 2024: 7 switched votes there flip no seat to a Democrat.
+    assert "28" not in ak.cheapest["district"].tolist()
+    assert ak.excluded["no_dem_vs_rep"] > 0 and "held by Republicans had no D-vs-R race" in queries.excluded_caption(ak)
+    summary_rows = queries.chambers(con=real)[["state_po", "office"]].itertuples(index=False)
+    for state_po, office in summary_rows:
+        for party, other in (("DEM", "REP"), ("REP", "DEM")):
+            outlook = queries.chamber_outlook(state_po, office, 0.0, party, con=real)
+            cheap = outlook.cheapest
+            assert (cheap["seat_status"] == "contested").all(), (state_po, office, party)
+            assert (cheap["holder_party"] == other).all(), (state_po, office, party)
+    # NE's nonpartisan seats are never costed as D-vs-R flips.
+    ne = queries.chamber_outlook("NE", "state_senate", 0.0, "DEM", con=real)
+    assert ne.cheapest.empty and ne.excluded["not_other_party"] > 0

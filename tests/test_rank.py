@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import duckdb
@@ -133,6 +134,80 @@ def test_seats_where_no_democrat_ran_and_bloc_seats(xx_seats):
     assert seat1.unit == seat2.unit  # one district, one shared error
     us2 = xx_seats[("us_house", "2", 1)]
     assert us2.chamber_state == "US" and us2.incumbent == -1.0 and not us2.incumbent_known
+
+
+def test_bloc_seat_without_a_pair_takes_its_districts_turnout(xx_inputs):
+    # District 7 (3 seats): one Democrat ran against three Republicans, so only seat 1 has a D-vs-R pair
+    # (6,000 vs the 3rd Republican's 4,600). District 8 (2 seats): no Democrat in 2024; in 2020, on the
+    # old lines, 8,000 D and 12,000 R votes over its 2 seats.
+    inputs = copy.deepcopy(xx_inputs)
+    base = inputs.districts[inputs.districts["district"] == "5"].iloc[0]
+    new_districts = pd.DataFrame(
+        [
+            {**base.to_dict(), "district": "7", "seats": 3, "holder_party": "REP", "holder_detail": "REP 3"},
+            {**base.to_dict(), "district": "8", "seats": 2, "holder_party": "REP", "holder_detail": "REP 2"},
+        ]
+    )
+    inputs.districts = pd.concat([inputs.districts, new_districts], ignore_index=True)
+    race = inputs.contests[inputs.contests["district"] == "5"].iloc[0].to_dict()
+
+    def contest(district, year, plan, seats, dem, rep, margin, status):
+        return {
+            **race,
+            "race_id": f"XX-state_house-{district}-{year}-general",
+            "district": district,
+            "year": year,
+            "plan": plan,
+            "seats": seats,
+            "dem_votes": dem,
+            "rep_votes": rep,
+            "total_votes": (dem or 0) + rep,
+            "margin": margin,
+            "winner_party": "REP",
+            "status": status,
+            "votes_to_flip": np.nan,
+        }
+
+    new_contests = pd.DataFrame(
+        [
+            contest("7", 2024, "2022", 3, 6000.0, 14400.0, -41.2, "contested"),
+            contest("8", 2024, "2022", 2, np.nan, 9000.0, np.nan, "no_dem"),
+            contest("8", 2020, "2012", 2, 8000.0, 12000.0, -20.0, "contested"),
+        ]
+    )
+    inputs.contests = pd.concat([inputs.contests, new_contests], ignore_index=True)
+    cands = pd.DataFrame(
+        {
+            "race_id": ["XX-state_house-7-2024-general"] * 4 + ["XX-state_house-8-2024-general"] * 2,
+            "party": ["DEM", "REP", "REP", "REP", "REP", "REP"],
+            "votes": [6000.0, 5000.0, 4800.0, 4600.0, 4600.0, 4400.0],
+        }
+    )
+    inputs.bloc_candidates = pd.concat([inputs.bloc_candidates, cands], ignore_index=True)
+    s = features.current_seats(inputs).set_index(["office", "district", "seat_no"]).sort_index()
+    d7 = s.loc[("state_house", "7")]
+    assert d7["last_status"].tolist() == ["contested", "rep_only", "rep_only"]
+    assert d7["votes_cast"].tolist() == [10600.0, 10600.0, 10600.0]  # seat 1's own pair: 6,000 + 4,600
+    assert d7["votes_cast_basis"].tolist() == ["last result", "district's other seats", "district's other seats"]
+    d8 = s.loc[("state_house", "8")]
+    assert d8["votes_cast"].tolist() == [10000.0, 10000.0]  # (8,000 + 12,000) / 2 seats
+    assert d8["votes_cast_basis"].tolist() == ["earlier lines", "earlier lines"]
+
+
+def test_decisive_words_only_for_seats_in_play():
+    words = rank.decisive_words(
+        np.array([0.0213, 0.0213, 0.35, 0.0001, 0.05]),
+        np.array(["US House"] * 5),
+        np.array([0.0, 0.05, 0.4, 0.3, np.nan]),
+        np.array([0.0, 0.05, 0.6, 0.3, 0.005]),
+    )
+    assert words == [
+        "",  # P(flip) 0%: no clause however often the other seats leave the majority on it
+        "the US House majority comes down to this seat in 1 of 47 simulations",
+        "the US House majority comes down to this seat in 35% of simulations",
+        "the US House majority rarely comes down to this seat",
+        "",  # P(flip) unknown: the less likely side's P(win), 0.5%, is below 1%
+    ]
 
 
 def test_training_frame_uses_only_earlier_results_on_the_same_lines(xx_inputs):
@@ -270,6 +345,17 @@ def test_real_house_seats_match_certified_2024_results(real_ranker):
     chambers = real_ranker.chambers()
     assert len(chambers[chambers["chamber"] == "US House"]) == 1
     assert chambers["p_dem_majority"].between(0, 1).all()
+
+
+def test_real_safe_seats_are_not_said_to_decide_the_majority(real_ranker):
+    house = real_ranker.rank(office="us_house")
+    # PA-15 (Trump +38): the other seats may leave the majority on it, but it almost never flips.
+    pa15 = house[(house["state_po"] == "PA") & (house["district"] == "15")].iloc[0]
+    assert pa15["p_flip"] < 0.01 and "majority" not in pa15["reason"]
+    safe = house[house["p_flip"] < 0.01]
+    assert len(safe) > 100 and not safe["reason"].str.contains("comes down to this seat").any()
+    close = house[(house["p_flip"] >= 0.2) & (house["p_decisive"] >= 0.001)]
+    assert len(close) and close["reason"].str.contains("US House majority comes down to this seat").all()
 
 
 # --------------------------------------------------------------------------- holders: vacant, independent, conflicts
