@@ -129,6 +129,10 @@ SHARED_CONTROL = {
 }
 
 
+# The database driver's error type, for pages that must catch it without importing the driver.
+DatabaseError = duckdb.Error
+
+
 class ModelUnavailable(RuntimeError):
     """The model could not be loaded from this warehouse (e.g. one built before the model existed)."""
 

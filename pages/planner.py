@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import asdict
 
-import duckdb
 import streamlit as st
 
 import ui_cache
-from analysis import charts, exports, plan
+from analysis import charts, exports, plan, queries
 from analysis.rank import Ranker
 
 ui_cache.ensure_entrypoint()
@@ -50,7 +49,7 @@ build_id = str((ui_cache.query("build_info") or {}).get("build_id"))
 version = ui_cache.data_version()
 try:
     races = _races(build_id, version)
-except (duckdb.Error, KeyError, ValueError) as exc:  # e.g. a warehouse built before the model tables existed
+except (queries.DatabaseError, KeyError, ValueError) as exc:  # e.g. a warehouse built before the model tables existed
     st.title("Staffing planner")
     st.error(f"The model could not be loaded from this warehouse: {exc}")
     st.stop()

@@ -10,6 +10,21 @@ import pandas as pd
 from analysis.errors import InputError
 
 REJECT_COLUMNS = ["source", "source_file", "source_row", "column", "reason"]
+# Every reader's 'presidential' table starts with these (margin: D minus R, points; margin_basis
+# says two-party or all-vote); readers may add columns after them.
+PRESIDENTIAL_COLUMNS = [
+    "state_po",
+    "office",
+    "district",
+    "lines_year",
+    "pres_year",
+    "dem_votes",
+    "rep_votes",
+    "total_votes",
+    "margin",
+    "margin_basis",
+    "source",
+]
 
 
 @dataclass

@@ -30,7 +30,7 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.normalize import canonical_district
-from analysis.sources.base import SourceResult, rel
+from analysis.sources.base import PRESIDENTIAL_COLUMNS, SourceResult, rel
 from analysis.sources.house_members import state_codes
 from analysis.sources.medsl_house import read_strict_csv, read_text, to_number
 
@@ -40,19 +40,6 @@ LONG = f"{DIR}/cd_info_long.csv"
 CD2024 = f"{DIR}/cd_info_2024.csv"
 DOWNBALLOT = f"{DIR}/downballot_2020_2024_presidential_by_cd.csv"
 BY2022 = f"{DIR}/presidential_results_by_2022_cd.csv"
-PRESIDENTIAL_COLUMNS = [
-    "state_po",
-    "office",
-    "district",
-    "lines_year",
-    "pres_year",
-    "dem_votes",
-    "rep_votes",
-    "total_votes",
-    "margin",
-    "margin_basis",
-    "source",
-]
 DOWNBALLOT_NAMES = [
     "district",
     "incumbent",

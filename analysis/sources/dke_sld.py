@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.normalize import canonical_district, fold_ws
-from analysis.sources.base import SourceResult, rel, require_columns, to_votes
+from analysis.sources.base import PRESIDENTIAL_COLUMNS, SourceResult, rel, require_columns, to_votes
 from analysis.sources.medsl_precinct_2024 import diagnose_csv
 
 SOURCE = "dke_sld"
@@ -42,22 +42,7 @@ _PREFIX = re.compile(
 )
 _NAMED_NUMBERED = re.compile(r"^(?P<name>.*?[A-Za-z])\s+(?P<num>\d+(?:-\d+)?)$")
 
-COLUMNS = [
-    "state_po",
-    "office",
-    "district",
-    "lines_year",
-    "pres_year",
-    "dem_votes",
-    "rep_votes",
-    "total_votes",
-    "margin",
-    "margin_basis",
-    "source",
-    "old_lines",
-    "source_file",
-    "source_row",
-]
+COLUMNS = PRESIDENTIAL_COLUMNS + ["old_lines", "source_file", "source_row"]
 
 
 def read(mirror: Path) -> SourceResult:

@@ -20,7 +20,7 @@ import pandas as pd
 from analysis.config import REFERENCE_DIR
 from analysis.errors import InputError
 from analysis.normalize import canonical_district, fold_ws
-from analysis.sources.base import SourceResult, rel, require_columns, to_votes
+from analysis.sources.base import PRESIDENTIAL_COLUMNS, SourceResult, rel, require_columns, to_votes
 from analysis.sources.medsl_precinct_2024 import diagnose_csv
 
 SOURCE = "jdjohn215"
@@ -29,22 +29,7 @@ OFFICES = {"lower": "state_house", "upper": "state_senate"}
 # Used only when analysis/reference/states.csv is absent: the file's five states.
 FALLBACK_STATES = {"virginia": "VA", "iowa": "IA", "delaware": "DE", "maine": "ME", "connecticut": "CT"}
 
-COLUMNS = [
-    "state_po",
-    "office",
-    "district",
-    "lines_year",
-    "pres_year",
-    "dem_votes",
-    "rep_votes",
-    "total_votes",
-    "margin",
-    "margin_basis",
-    "source",
-    "old_lines",
-    "source_file",
-    "source_row",
-]
+COLUMNS = PRESIDENTIAL_COLUMNS + ["old_lines", "source_file", "source_row"]
 
 
 def read(mirror: Path) -> SourceResult:

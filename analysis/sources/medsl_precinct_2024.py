@@ -44,7 +44,7 @@ from analysis.normalize import (
     is_accounting_row,
     pick_mode_total,
 )
-from analysis.sources.base import SourceResult, rel, require_columns, to_votes
+from analysis.sources.base import PRESIDENTIAL_COLUMNS, SourceResult, rel, require_columns, to_votes
 
 SOURCE = "medsl_precinct_2024"
 FOLDER = "statelegislative/medsl_2024_precinct"
@@ -98,22 +98,7 @@ KIND_OVERRIDES = {
     ("TX", "state_house", "56"): "general",
 }
 
-PRESIDENTIAL_COLUMNS = [
-    "state_po",
-    "office",
-    "district",
-    "lines_year",
-    "pres_year",
-    "dem_votes",
-    "rep_votes",
-    "total_votes",
-    "margin",
-    "margin_basis",
-    "source",
-    "old_lines",
-    "precincts",
-    "split_precincts",
-]
+PRES_TABLE_COLUMNS = PRESIDENTIAL_COLUMNS + ["old_lines", "precincts", "split_precincts"]
 COVERAGE_COLUMNS = [
     "state_po",
     "office",
@@ -610,7 +595,7 @@ def presidential_by_district(rows: pd.DataFrame, result: SourceResult) -> tuple[
     result.reject(pres[pres["accounting"]], "ballot-accounting row", column="candidate")
     pres = pres[~pres["accounting"]]
     if pres.empty:
-        return pd.DataFrame(columns=PRESIDENTIAL_COLUMNS), pd.DataFrame(columns=COVERAGE_COLUMNS)
+        return pd.DataFrame(columns=PRES_TABLE_COLUMNS), pd.DataFrame(columns=COVERAGE_COLUMNS)
     _check_major_candidates(pres, result)
     # party_raw ('' when blank), not party (None when unmapped): pick_mode_total groups without
     # dropna=False, so a None key would drop out of its TOTAL test.
@@ -659,7 +644,7 @@ def presidential_by_district(rows: pd.DataFrame, result: SourceResult) -> tuple[
     out["old_lines"] = False
     out["split_precincts"] = out["split_precincts"].astype(int)
     coverage = _coverage(precinct, weight, result)
-    return _plain(out[PRESIDENTIAL_COLUMNS]), coverage
+    return _plain(out[PRES_TABLE_COLUMNS]), coverage
 
 
 def _check_major_candidates(pres: pd.DataFrame, result: SourceResult) -> None:

@@ -42,7 +42,7 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.normalize import CANDIDATE_COLUMNS, canonical_district, canonical_party, fold_ws
-from analysis.sources.base import SourceResult, rel, to_votes
+from analysis.sources.base import PRESIDENTIAL_COLUMNS, SourceResult, rel, to_votes
 
 SOURCE = "multistate"
 FOLDER = Path("statelegislative") / "multistate_elections"
@@ -139,19 +139,6 @@ DISTRICT_COLUMNS = [
     "is_new_district",
     "old_era_seats",
     "eliminated",
-]
-PRESIDENTIAL_COLUMNS = [
-    "state_po",
-    "office",
-    "district",
-    "lines_year",
-    "pres_year",
-    "dem_votes",
-    "rep_votes",
-    "total_votes",
-    "margin",
-    "margin_basis",
-    "source",
 ]
 
 _NAMED = re.compile(r"^[A-Za-z]{3,}")
