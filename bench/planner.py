@@ -19,11 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analysis import config, model, plan  # noqa: E402
-from analysis.rank import Ranker  # noqa: E402
+from devtools.bench import load_ranker  # noqa: E402
 
 GOAL_S = 2.0
 
@@ -46,14 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--draws", type=int, default=model.DEFAULT_DRAWS)
     args = parser.parse_args(argv)
-    if not Path(args.db).exists():
-        print(f"no warehouse at {args.db}: run `python -m analysis.build` first", file=sys.stderr)
+    loaded = load_ranker(args.db, args.draws)
+    if loaded is None:
         return 1
-
-    t0 = time.perf_counter()
-    with duckdb.connect(args.db, read_only=True) as con:
-        ranker = Ranker.from_connection(con, n_draws=args.draws)
-    first_load = time.perf_counter() - t0
+    ranker, first_load = loaded
     ranked = ranker.rank(0.0)
     shifts = ranker.vote_shifts({int(i): args.votes for i in ranked["seat_index"].head(args.teams)})
 

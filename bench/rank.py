@@ -17,11 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analysis import config, model  # noqa: E402
-from analysis.rank import Ranker  # noqa: E402
+from devtools.bench import load_ranker  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,14 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=21, help="re-ranks timed (swings spread over -5..+5 points)")
     parser.add_argument("--draws", type=int, default=model.DEFAULT_DRAWS)
     args = parser.parse_args(argv)
-    if not Path(args.db).exists():
-        print(f"no warehouse at {args.db}: run `python -m analysis.build` first", file=sys.stderr)
+    loaded = load_ranker(args.db, args.draws)
+    if loaded is None:
         return 1
-
-    t0 = time.perf_counter()
-    with duckdb.connect(args.db, read_only=True) as con:
-        ranker = Ranker.from_connection(con, n_draws=args.draws)
-    first_load = time.perf_counter() - t0
+    ranker, first_load = loaded
     frame = ranker.rank(0.0)
 
     swings = [-5 + 10 * i / max(args.repeat - 1, 1) for i in range(args.repeat)]

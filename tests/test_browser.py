@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import io
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +22,7 @@ import pytest
 from fixtures.make_fixture_db import make_fixture_db
 
 from analysis import config
+from devtools import serve
 
 pytestmark = pytest.mark.browser
 
@@ -52,59 +49,11 @@ PAGES = {  # url path -> the page's title (h1)
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def streamlit_server(db: Path, log_path: Path) -> Iterator[str]:
     """Start `streamlit run app.py` on the given warehouse; yield its base URL once /_stcore/health answers."""
-    port = free_port()
-    env = {**os.environ, "FLIPPABLE_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
-                        if response.read().strip() == b"ok":
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start; see {log_path}")
-                time.sleep(0.25)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with open(log_path, "w") as log, serve.streamlit_server(ROOT / "app.py", db, ROOT, output=log) as base:
+        yield base
 
 
 def wait_for_app(page, timeout_ms: int = 60_000) -> None:
