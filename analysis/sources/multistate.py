@@ -768,23 +768,7 @@ def _candidate_table(rows: pd.DataFrame, result: SourceResult) -> pd.DataFrame:
     )
     out["incumbent"] = out["incumbent"].where(out["incumbent"].notna(), None)
     out["won_reported"] = out["won_reported"].where(out["won_reported"].notna(), None)
-    extra = rows.reindex(
-        columns=[
-            "seat",
-            "district_name",
-            "caucus",
-            "result",
-            "pct",
-            "old_era",
-            "old_lines",
-            "result_status",
-            "is_open_seat",
-            "reported_total_votes",
-            "winners_reported",
-            "list_complete",
-            "went_to_runoff",
-        ]
-    )
+    extra = rows.reindex(columns=CANDIDATE_EXTRA)
     for col in extra.columns:
         out[col] = extra[col].to_numpy()
     out["caucus"] = pd.Series(out["caucus"]).where(pd.Series(out["caucus"]).notna(), None).to_numpy()
